@@ -1,0 +1,72 @@
+package dev.pkcefilter;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The OAuth 2.0 access token of the current request, for calling an API on the signed-in user's behalf.
+ *
+ * <p>Request scoped: inject it anywhere in the application (servlets, JAX-RS resources, CDI beans). On a
+ * request that the pkce-filter protects it holds the user's current, unexpired token; on any other request
+ * {@link #isPresent()} is {@code false} and {@link #value()} throws.
+ *
+ * <pre>{@code
+ * @Inject AccessToken token;
+ *
+ * HttpRequest request = HttpRequest.newBuilder(apiUri)
+ *         .header("Authorization", token.authorizationHeader())
+ *         .build();
+ * }</pre>
+ *
+ * <p>{@link #toString()} never prints the token itself.
+ *
+ * <p>Related specifications: RFC 6749 §5.1 (access token response), RFC 6750 §2.1 (bearer token usage).
+ */
+public interface AccessToken {
+
+    /**
+     * Whether a token is available on this request.
+     *
+     * @return {@code true} on a protected request of a signed-in user
+     */
+    boolean isPresent();
+
+    /**
+     * The raw token, to send to an API. Never log it.
+     *
+     * @return the access token string
+     * @throws PkceFilterException when no token is present
+     */
+    String value();
+
+    /**
+     * The token type the authorization server gave (RFC 6749 §7.1), normally {@code Bearer}.
+     *
+     * @return the token type
+     * @throws PkceFilterException when no token is present
+     */
+    String type();
+
+    /**
+     * When the token expires, if the authorization server said so.
+     *
+     * @return the expiry instant, or empty when the server gave no lifetime or no token is present
+     */
+    Optional<Instant> expiresAt();
+
+    /**
+     * The scopes granted to this token (RFC 6749 §3.3); the requested ones when the server did not list them.
+     *
+     * @return an unmodifiable set, empty when no token is present
+     */
+    Set<String> scopes();
+
+    /**
+     * The value for an HTTP {@code Authorization} header: {@code "Bearer " + value()} (RFC 6750 §2.1).
+     *
+     * @return the header value
+     * @throws PkceFilterException when no token is present
+     */
+    String authorizationHeader();
+}

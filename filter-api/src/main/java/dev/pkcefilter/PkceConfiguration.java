@@ -1,0 +1,99 @@
+package dev.pkcefilter;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Configures pkce-filter from code. Put it on any one class of the web application.
+ *
+ * <pre>{@code
+ * @PkceConfiguration(
+ *         issuer = "https://login.example.com/realms/shop",
+ *         clientId = "shop",
+ *         clientSecret = "${SHOP_CLIENT_SECRET}",
+ *         scope = "openid profile orders:read",
+ *         protectedPaths = "/app/*")
+ * @ApplicationPath("/api")
+ * public class ShopApplication extends Application { }
+ * }</pre>
+ *
+ * <p>Each attribute mirrors a configuration key ({@code clientId} is {@code pkce.client-id}). The annotation has
+ * the lowest precedence: a system property or MicroProfile Config property, an environment variable
+ * ({@code PKCE_CLIENT_ID}) or a {@code web.xml} context-param or filter init-param of the same key overrides it.
+ * An empty string means "not set here". String values may contain {@code ${NAME}} or {@code ${NAME:default}}
+ * placeholders, resolved from MicroProfile Config, system properties and environment variables, so secrets
+ * need not be written in code.
+ *
+ * <p>Durations are ISO-8601 ({@code PT30S}); lists are comma separated.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface PkceConfiguration {
+
+    /** @return {@code pkce.issuer}: the authorization server's issuer; endpoints are discovered from it (RFC 8414, OpenID Connect Discovery) */
+    String issuer() default "";
+
+    /** @return {@code pkce.authorization-endpoint}: overrides the discovered authorization endpoint */
+    String authorizationEndpoint() default "";
+
+    /** @return {@code pkce.token-endpoint}: overrides the discovered token endpoint */
+    String tokenEndpoint() default "";
+
+    /** @return {@code pkce.revocation-endpoint}: overrides the discovered revocation endpoint (RFC 7009) */
+    String revocationEndpoint() default "";
+
+    /** @return {@code pkce.end-session-endpoint}: overrides the discovered end-session endpoint */
+    String endSessionEndpoint() default "";
+
+    /** @return {@code pkce.client-id}: the client identifier registered at the authorization server (required) */
+    String clientId() default "";
+
+    /** @return {@code pkce.client-secret}: the client secret of a confidential client; best given as a placeholder */
+    String clientSecret() default "";
+
+    /** @return {@code pkce.client-auth}: {@code none}, {@code client_secret_basic} or {@code client_secret_post} */
+    String clientAuth() default "";
+
+    /** @return {@code pkce.scope}: space separated scopes to request */
+    String scope() default "";
+
+    /** @return {@code pkce.audience}: sent as {@code audience} on authorize and token requests */
+    String audience() default "";
+
+    /** @return {@code pkce.authorize-params}: extra authorization request parameters, {@code k=v&k2=v2} */
+    String authorizeParams() default "";
+
+    /** @return {@code pkce.token-request-format}: {@code form} (default) or {@code json} */
+    String tokenRequestFormat() default "";
+
+    /** @return {@code pkce.protected-paths}: servlet URL patterns the filter guards (default {@code /*}) */
+    String[] protectedPaths() default {};
+
+    /** @return {@code pkce.public-paths}: URL patterns inside the protected ones that stay open */
+    String[] publicPaths() default {};
+
+    /** @return {@code pkce.callback-path}: the redirection endpoint inside the context path (default {@code /oauth/callback}) */
+    String callbackPath() default "";
+
+    /** @return {@code pkce.logout-path}: the logout endpoint inside the context path (default {@code /oauth/logout}) */
+    String logoutPath() default "";
+
+    /** @return {@code pkce.redirect-uri}: absolute redirect URI; set it behind a reverse proxy */
+    String redirectUri() default "";
+
+    /** @return {@code pkce.post-logout-redirect}: where to go after logout (default the context root) */
+    String postLogoutRedirect() default "";
+
+    /** @return {@code pkce.refresh-skew}: refresh this long before expiry (default {@code PT30S}) */
+    String refreshSkew() default "";
+
+    /** @return {@code pkce.login-timeout}: how long a started login stays valid (default {@code PT10M}) */
+    String loginTimeout() default "";
+
+    /** @return {@code pkce.http-timeout}: connect and read timeout towards the authorization server (default {@code PT10S}) */
+    String httpTimeout() default "";
+}

@@ -1,0 +1,57 @@
+package dev.pkcefilter.impl.cdi;
+
+import java.net.URI;
+import java.util.Optional;
+
+import dev.pkcefilter.AccessToken;
+import dev.pkcefilter.AuthorizationServer;
+import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.web.PkceContext;
+import dev.pkcefilter.impl.web.PkceFilter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Makes {@link AccessToken} (request scoped) and {@link AuthorizationServer} injectable. The token is the one
+ * the filter put on the current HTTP request; on any other request it is absent instead of failing.
+ */
+@ApplicationScoped
+public class PkceProducers {
+
+    @Produces
+    @RequestScoped
+    AccessToken accessToken(HttpServletRequest request) {
+        TokenSet tokens;
+        try {
+            tokens = request.getAttribute(PkceFilter.TOKENS_ATTRIBUTE) instanceof TokenSet t ? t : null;
+        } catch (RuntimeException e) { // a request context without an HTTP request (timer, message)
+            tokens = null;
+        }
+        return new CurrentAccessToken(tokens);
+    }
+
+    @Produces
+    @ApplicationScoped
+    AuthorizationServer authorizationServer(ServletContext servletContext) {
+        PkceContext context = PkceContext.of(servletContext);
+        return new AuthorizationServer() {
+            @Override
+            public Optional<URI> issuer() {
+                return context.config().issuer();
+            }
+
+            @Override
+            public Optional<URI> userinfoEndpoint() {
+                return context.endpoints().get().userinfoEndpoint();
+            }
+
+            @Override
+            public String toString() {
+                return "AuthorizationServer[" + issuer().map(URI::toString).orElse("no issuer") + "]";
+            }
+        };
+    }
+}

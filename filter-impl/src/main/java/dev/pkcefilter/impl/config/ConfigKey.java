@@ -1,0 +1,75 @@
+package dev.pkcefilter.impl.config;
+
+import java.util.Locale;
+
+/**
+ * The configuration keys, a public contract: their names never change.
+ *
+ * <p>Each key is read as {@code pkce.client-id} (MicroProfile Config, system property, {@code web.xml}),
+ * as the environment variable {@code PKCE_CLIENT_ID} (the MicroProfile Config mapping), and as the annotation
+ * attribute {@code clientId}.
+ */
+public enum ConfigKey {
+    ISSUER("pkce.issuer", "issuer"),
+    AUTHORIZATION_ENDPOINT("pkce.authorization-endpoint", "authorizationEndpoint"),
+    TOKEN_ENDPOINT("pkce.token-endpoint", "tokenEndpoint"),
+    REVOCATION_ENDPOINT("pkce.revocation-endpoint", "revocationEndpoint"),
+    END_SESSION_ENDPOINT("pkce.end-session-endpoint", "endSessionEndpoint"),
+    CLIENT_ID("pkce.client-id", "clientId"),
+    CLIENT_SECRET("pkce.client-secret", "clientSecret"),
+    CLIENT_AUTH("pkce.client-auth", "clientAuth"),
+    SCOPE("pkce.scope", "scope"),
+    AUDIENCE("pkce.audience", "audience"),
+    AUTHORIZE_PARAMS("pkce.authorize-params", "authorizeParams"),
+    TOKEN_REQUEST_FORMAT("pkce.token-request-format", "tokenRequestFormat"),
+    PROTECTED_PATHS("pkce.protected-paths", "protectedPaths"),
+    PUBLIC_PATHS("pkce.public-paths", "publicPaths"),
+    CALLBACK_PATH("pkce.callback-path", "callbackPath"),
+    LOGOUT_PATH("pkce.logout-path", "logoutPath"),
+    REDIRECT_URI("pkce.redirect-uri", "redirectUri"),
+    POST_LOGOUT_REDIRECT("pkce.post-logout-redirect", "postLogoutRedirect"),
+    REFRESH_SKEW("pkce.refresh-skew", "refreshSkew"),
+    LOGIN_TIMEOUT("pkce.login-timeout", "loginTimeout"),
+    HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout");
+
+    private final String key;
+    private final String attribute;
+    private final String environmentName;
+
+    ConfigKey(String key, String attribute) {
+        this.key = key;
+        this.attribute = attribute;
+        this.environmentName = environmentName(key);
+    }
+
+    /** @return the property name, such as {@code pkce.client-id} */
+    public String key() {
+        return key;
+    }
+
+    /** @return the annotation attribute, such as {@code clientId} */
+    public String attribute() {
+        return attribute;
+    }
+
+    /** @return the environment variable, such as {@code PKCE_CLIENT_ID} */
+    public String environmentName() {
+        return environmentName;
+    }
+
+    /** The MicroProfile Config environment mapping: every non-alphanumeric character becomes {@code _}, upper case. */
+    static String environmentName(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** @return how a user may set this key, for error messages */
+    String howToSet() {
+        return "set " + key + " as a system property, environment variable " + environmentName
+                + ", web.xml context-param or filter init-param, or @PkceConfiguration(" + attribute + " = ...)";
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}

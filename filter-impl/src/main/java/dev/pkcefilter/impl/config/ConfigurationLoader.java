@@ -1,0 +1,289 @@
+package dev.pkcefilter.impl.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.protocol.ClientSecret;
+
+/**
+ * Reads every key from {@link ConfigSources}, applies the defaults and checks every value. All problems are
+ * collected and thrown as one {@link PkceFilterException}, so a broken deployment is fixed in one round.
+ */
+public final class ConfigurationLoader {
+
+    /** Parameters pkce-filter writes itself; {@code pkce.authorize-params} may not replace them. */
+    private static final Set<String> RESERVED_AUTHORIZE_PARAMS = Set.of("response_type", "client_id", "redirect_uri",
+            "scope", "state", "code_challenge", "code_challenge_method", "audience");
+
+    private final ConfigSources sources;
+    private final List<String> problems = new ArrayList<>();
+    private final List<ConfigKey> badUrls = new ArrayList<>();
+
+    private ConfigurationLoader(ConfigSources sources) {
+        this.sources = sources;
+    }
+
+    /**
+     * Loads and validates the configuration.
+     *
+     * @param sources where values come from
+     * @return the valid configuration
+     * @throws PkceFilterException listing every problem, each with its key and how to fix it
+     */
+    public static ClientConfiguration load(ConfigSources sources) {
+        return new ConfigurationLoader(sources).load();
+    }
+
+    private ClientConfiguration load() {
+        Optional<URI> issuer = url(ConfigKey.ISSUER);
+        Optional<URI> authorizationEndpoint = url(ConfigKey.AUTHORIZATION_ENDPOINT);
+        Optional<URI> tokenEndpoint = url(ConfigKey.TOKEN_ENDPOINT);
+        Optional<URI> revocationEndpoint = url(ConfigKey.REVOCATION_ENDPOINT);
+        Optional<URI> endSessionEndpoint = url(ConfigKey.END_SESSION_ENDPOINT);
+        if (issuer.isEmpty() && (authorizationEndpoint.isEmpty() || tokenEndpoint.isEmpty())
+                && !hasUrlProblem(ConfigKey.ISSUER, ConfigKey.AUTHORIZATION_ENDPOINT, ConfigKey.TOKEN_ENDPOINT)) {
+            problems.add("no authorization server: set " + ConfigKey.ISSUER.key() + " (endpoints are then discovered),"
+                    + " or both " + ConfigKey.AUTHORIZATION_ENDPOINT.key() + " and " + ConfigKey.TOKEN_ENDPOINT.key());
+        }
+
+        Optional<String> clientId = get(ConfigKey.CLIENT_ID);
+        if (clientId.isEmpty()) {
+            problems.add(ConfigKey.CLIENT_ID.key() + " is missing: " + ConfigKey.CLIENT_ID.howToSet());
+        }
+        Optional<ClientSecret> clientSecret = get(ConfigKey.CLIENT_SECRET).map(ClientSecret::new);
+        ClientAuthMethod clientAuth = clientAuth(clientSecret.isPresent());
+
+        String scope = get(ConfigKey.SCOPE).map(s -> String.join(" ", s.trim().split("\\s+"))).orElse("");
+        Optional<String> audience = get(ConfigKey.AUDIENCE);
+        Map<String, String> authorizeParams = authorizeParams();
+        TokenRequestFormat format = parse(ConfigKey.TOKEN_REQUEST_FORMAT, TokenRequestFormat.FORM,
+                v -> Arrays.stream(TokenRequestFormat.values()).filter(f -> f.name().equalsIgnoreCase(v)).findFirst(),
+                "form or json");
+
+        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"));
+        List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of());
+        String callbackPath = path(ConfigKey.CALLBACK_PATH, "/oauth/callback");
+        String logoutPath = path(ConfigKey.LOGOUT_PATH, "/oauth/logout");
+        if (callbackPath.equals(logoutPath)) {
+            problems.add(ConfigKey.CALLBACK_PATH.key() + " and " + ConfigKey.LOGOUT_PATH.key() + " are both '"
+                    + callbackPath + "': give them different paths");
+        }
+        Optional<URI> redirectUri = url(ConfigKey.REDIRECT_URI);
+        Optional<String> postLogoutRedirect = postLogoutRedirect();
+
+        Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true);
+        Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false);
+        Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false);
+
+        if (!problems.isEmpty()) {
+            throw new PkceFilterException(describe(problems));
+        }
+        return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
+                endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
+                format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
+                refreshSkew, loginTimeout, httpTimeout);
+    }
+
+    /** The one message listing every problem. */
+    static String describe(List<String> problems) {
+        StringBuilder message = new StringBuilder("pkce-filter configuration is invalid (")
+                .append(problems.size()).append(problems.size() == 1 ? " problem" : " problems").append("):");
+        for (String problem : problems) {
+            message.append("\n  - ").append(problem);
+        }
+        return message.toString();
+    }
+
+    private Optional<String> get(ConfigKey key) {
+        return sources.get(key, problems);
+    }
+
+    private boolean hasUrlProblem(ConfigKey... keys) {
+        return Arrays.stream(keys).anyMatch(badUrls::contains);
+    }
+
+    private Optional<URI> url(ConfigKey key) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value.get());
+            String scheme = uri.getScheme();
+            if (uri.isAbsolute() && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+                    && uri.getHost() != null && uri.getFragment() == null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        badUrls.add(key);
+        problems.add(key.key() + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
+                + " such as https://login.example.com/realms/main");
+        return Optional.empty();
+    }
+
+    private ClientAuthMethod clientAuth(boolean hasSecret) {
+        ClientAuthMethod fallback = hasSecret ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
+        ClientAuthMethod method = parse(ConfigKey.CLIENT_AUTH, fallback, ClientAuthMethod::parse,
+                ClientAuthMethod.allowed());
+        if (method != ClientAuthMethod.NONE && !hasSecret) {
+            problems.add(ConfigKey.CLIENT_AUTH.key() + " is " + method.value() + " but " + ConfigKey.CLIENT_SECRET.key()
+                    + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet() + ", or use none for a public client");
+        } else if (method == ClientAuthMethod.NONE && hasSecret) {
+            problems.add(ConfigKey.CLIENT_AUTH.key() + " is none but " + ConfigKey.CLIENT_SECRET.key()
+                    + " is set: remove the secret for a public client, or use client_secret_basic or"
+                    + " client_secret_post");
+        }
+        return method;
+    }
+
+    private <T> T parse(ConfigKey key, T fallback, Function<String, Optional<T>> parser, String allowed) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Optional<T> parsed = parser.apply(value.get());
+        if (parsed.isEmpty()) {
+            problems.add(key.key() + " '" + value.get() + "' is not known: use one of " + allowed);
+        }
+        return parsed.orElse(fallback);
+    }
+
+    private Map<String, String> authorizeParams() {
+        Map<String, String> params = new LinkedHashMap<>();
+        Optional<String> value = get(ConfigKey.AUTHORIZE_PARAMS);
+        if (value.isEmpty()) {
+            return params;
+        }
+        for (String pair : value.get().split("&")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name;
+            String val;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8).trim();
+                val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has invalid percent-encoding in '" + pair
+                        + "': write it as name=value&name2=value2, percent-encoding reserved characters");
+                continue;
+            }
+            if (name.isEmpty()) {
+                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has a parameter without a name in '" + pair
+                        + "': write it as name=value&name2=value2");
+            } else if (RESERVED_AUTHORIZE_PARAMS.contains(name)) {
+                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name
+                        + "': pkce-filter writes it (use " + keyFor(name) + " where there is one)");
+            } else {
+                params.put(name, val);
+            }
+        }
+        return params;
+    }
+
+    private static String keyFor(String param) {
+        return switch (param) {
+            case "client_id" -> ConfigKey.CLIENT_ID.key();
+            case "redirect_uri" -> ConfigKey.REDIRECT_URI.key();
+            case "scope" -> ConfigKey.SCOPE.key();
+            case "audience" -> ConfigKey.AUDIENCE.key();
+            default -> "no key: it is generated per login";
+        };
+    }
+
+    private List<String> urlPatterns(ConfigKey key, List<String> fallback) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String raw : value.get().split(",")) {
+            String pattern = raw.trim();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            if (UrlPattern.isValid(pattern)) {
+                patterns.add(pattern);
+            } else {
+                problems.add(key.key() + " has '" + pattern + "', which is not a servlet URL pattern: use an exact"
+                        + " path (/app/page), a prefix (/app/*), an extension (*.xhtml) or /");
+            }
+        }
+        return patterns;
+    }
+
+    private String path(ConfigKey key, String fallback) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String path = value.get();
+        if (!path.startsWith("/") || path.startsWith("//") || path.contains("*") || path.contains("?")
+                || path.contains("#") || path.length() < 2) {
+            problems.add(key.key() + " '" + path + "' is not a path inside the application: use an exact path"
+                    + " starting with /, such as " + fallback);
+            return fallback;
+        }
+        return path;
+    }
+
+    private Optional<String> postLogoutRedirect() {
+        Optional<String> value = get(ConfigKey.POST_LOGOUT_REDIRECT);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String target = value.get();
+        boolean path = target.startsWith("/") && !target.startsWith("//") && !target.contains("\\");
+        if (!path) {
+            try {
+                URI uri = new URI(target);
+                path = uri.isAbsolute() && uri.getHost() != null
+                        && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+            } catch (URISyntaxException e) {
+                path = false;
+            }
+        }
+        if (!path) {
+            problems.add(ConfigKey.POST_LOGOUT_REDIRECT.key() + " '" + target + "' is neither a path starting with /"
+                    + " nor an absolute http(s) URL");
+            return Optional.empty();
+        }
+        return value;
+    }
+
+    private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration duration = Duration.parse(value.get());
+            if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
+                problems.add(key.key() + " '" + value.get() + "' must be " + (zeroAllowed ? "zero or more" : "positive")
+                        + ", such as " + fallback);
+                return fallback;
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            problems.add(key.key() + " '" + value.get() + "' is not an ISO-8601 duration: write it like " + fallback
+                    + " (" + fallback.toSeconds() + " seconds) or PT5M");
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.pkcefilter.impl.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Calls to the authorization server with two bounds: the whole exchange, body included, within the timeout,
+ * and at most {@link #MAX_BYTES} of body, so that a slow, broken or hostile server can neither hang a request
+ * thread nor exhaust memory.
+ */
+public final class BoundedHttp {
+
+    /** The most any authorization server response may hold: 1 MiB. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    /** A response that arrived whole. */
+    record Response(int status, String body) {
+    }
+
+    /** Why no whole response arrived; the message holds no secret. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final TokenEndpointException.Failure kind;
+
+        Failure(TokenEndpointException.Failure kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+    }
+
+    public BoundedHttp(HttpClient http, Duration timeout) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** @return the timeout of every exchange */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Sends the request and reads the whole body.
+     *
+     * @throws Failure on timeout, connection failure or a body over the bound
+     */
+    Response send(HttpRequest request) throws Failure {
+        CompletableFuture<HttpResponse<String>> future =
+                http.sendAsync(request, info -> new BoundedSubscriber());
+        try {
+            HttpResponse<String> response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Response(response.statusCode(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new Failure(TokenEndpointException.Failure.TIMEOUT, "did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Failure(TokenEndpointException.Failure.UNREACHABLE, "was not awaited (interrupted)", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw new Failure(TokenEndpointException.Failure.TIMEOUT, "did not answer within " + timeout, cause);
+            }
+            if (cause instanceof TooLarge) {
+                throw new Failure(TokenEndpointException.Failure.INVALID_RESPONSE,
+                        "answered more than " + MAX_BYTES + " bytes", null);
+            }
+            if (cause instanceof ConnectException) {
+                throw new Failure(TokenEndpointException.Failure.UNREACHABLE, "could not be reached", cause);
+            }
+            throw new Failure(TokenEndpointException.Failure.UNREACHABLE,
+                    "could not be reached (" + cause.getClass().getSimpleName() + ")", cause);
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Collects the body and cancels the exchange as soon as it passes the bound. */
+    private static final class BoundedSubscriber implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + buffer.remaining() > MAX_BYTES) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.pkcefilter.impl.protocol;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.pkcefilter.PkceFilterException;
+import jakarta.json.bind.Jsonb;
+
+/**
+ * Fetches an authorization server's metadata from its issuer: first OpenID Connect Discovery
+ * ({@code issuer + "/.well-known/openid-configuration"}), then RFC 8414
+ * ({@code "/.well-known/oauth-authorization-server"} inserted before the issuer's path, RFC 8414 §3.1).
+ * The document's {@code issuer} must equal the configured one (RFC 8414 §3.3), or nothing is trusted.
+ */
+public final class Discovery {
+
+    private static final System.Logger LOG = System.getLogger(Discovery.class.getName());
+
+    private final BoundedHttp http;
+    private final Jsonb jsonb;
+
+    /** Discovery failed; {@link #isTransient()} tells a server that could not be reached from a wrong document. */
+    public static final class DiscoveryException extends PkceFilterException {
+        private static final long serialVersionUID = 1L;
+        private final boolean isTransient;
+
+        DiscoveryException(String message, boolean isTransient, Throwable cause) {
+            super(message, cause);
+            this.isTransient = isTransient;
+        }
+
+        /** @return whether trying again later may succeed (the server was down or slow) */
+        public boolean isTransient() {
+            return isTransient;
+        }
+    }
+
+    public Discovery(BoundedHttp http, Jsonb jsonb) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+    }
+
+    /**
+     * Fetches and checks the issuer's metadata.
+     *
+     * @param issuer the configured issuer
+     * @return the metadata
+     * @throws DiscoveryException when no valid document was found
+     */
+    public ProviderMetadata discover(URI issuer) {
+        List<String> tried = new ArrayList<>();
+        for (URI location : wellKnownLocations(issuer)) {
+            BoundedHttp.Response response;
+            try {
+                response = http.send(HttpRequest.newBuilder(location).timeout(http.timeout())
+                        .header("Accept", "application/json").GET().build());
+            } catch (BoundedHttp.Failure e) {
+                throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + e.getMessage()
+                        + ". Check pkce.issuer and that the authorization server is running.", true, e.getCause());
+            }
+            if (response.status() == 404) {
+                tried.add(location + " (404)");
+                continue;
+            }
+            if (response.status() != 200) {
+                throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " answered HTTP "
+                        + response.status() + ".", response.status() >= 500, null);
+            }
+            ProviderMetadata metadata = parse(issuer, location, response.body());
+            LOG.log(Level.DEBUG, () -> "Discovered the endpoints of " + issuer + " at " + location);
+            return metadata;
+        }
+        throw new DiscoveryException("Discovery of " + issuer + " found no metadata document; tried "
+                + String.join(" and ", tried) + ". Check pkce.issuer, or set pkce.authorization-endpoint and"
+                + " pkce.token-endpoint instead.", false, null);
+    }
+
+    /** The OpenID Connect location first, then RFC 8414's. */
+    static List<URI> wellKnownLocations(URI issuer) {
+        String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
+        return List.of(URI.create(origin + trimmed + "/.well-known/openid-configuration"),
+                URI.create(origin + "/.well-known/oauth-authorization-server" + trimmed));
+    }
+
+    private ProviderMetadata parse(URI issuer, URI location, String body) {
+        Map<String, Object> json = JsonObjects.parse(jsonb, body).orElseThrow(() -> new DiscoveryException(
+                "Discovery of " + issuer + " failed: " + location + " is not a JSON object.", false, null));
+        Optional<String> documentIssuer = JsonObjects.string(json, "issuer");
+        if (documentIssuer.isEmpty() || !documentIssuer.get().equals(issuer.toString())) {
+            // RFC 8414 §3.3: a document for another issuer must not be used (mix-up, RFC 9700 §4.4)
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " names the issuer '"
+                    + documentIssuer.orElse("(none)") + "'. Set pkce.issuer to exactly the issuer the server"
+                    + " announces, trailing slash included.", false, null);
+        }
+        List<String> problems = new ArrayList<>();
+        URI authorization = endpoint(json, "authorization_endpoint", true, problems);
+        URI token = endpoint(json, "token_endpoint", true, problems);
+        Optional<URI> revocation = Optional.ofNullable(endpoint(json, "revocation_endpoint", false, problems));
+        Optional<URI> endSession = Optional.ofNullable(endpoint(json, "end_session_endpoint", false, problems));
+        Optional<URI> userinfo = Optional.ofNullable(endpoint(json, "userinfo_endpoint", false, problems));
+        if (!problems.isEmpty()) {
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + String.join("; ", problems)
+                    + ".", false, null);
+        }
+        List<String> methods = new ArrayList<>();
+        if (json.get("code_challenge_methods_supported") instanceof List<?> list) {
+            list.forEach(m -> methods.add(String.valueOf(m)));
+            if (!methods.contains(CodeVerifier.METHOD)) {
+                LOG.log(Level.WARNING, "The authorization server " + issuer + " does not list S256 in"
+                        + " code_challenge_methods_supported; pkce-filter sends S256 all the same");
+            }
+        }
+        boolean issSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
+        return new ProviderMetadata(Optional.of(issuer), authorization, token, revocation, endSession, userinfo,
+                issSupported, methods);
+    }
+
+    private static URI endpoint(Map<String, Object> json, String name, boolean required, List<String> problems) {
+        Optional<String> value = JsonObjects.string(json, name);
+        if (value.isEmpty()) {
+            if (required) {
+                problems.add("has no " + name);
+            }
+            return null;
+        }
+        try {
+            URI uri = new URI(value.get());
+            if (uri.isAbsolute() && uri.getHost() != null
+                    && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add("has a " + name + " that is not an absolute http(s) URL");
+        return null;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.pkcefilter.impl.protocol;
+
+import java.lang.System.Logger.Level;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.pkcefilter.impl.config.TokenRequestFormat;
+import jakarta.json.bind.Jsonb;
+
+/**
+ * Sends token requests (RFC 6749 §3.2) and reads their answers. Failures become a {@link TokenEndpointException}
+ * whose {@link TokenEndpointException.Failure} decides the status shown to the user; they are logged at WARNING
+ * with the status and OAuth error code, never with a request or response body.
+ */
+public final class TokenEndpointClient {
+
+    private static final System.Logger LOG = System.getLogger(TokenEndpointClient.class.getName());
+
+    private final BoundedHttp http;
+    private final Jsonb jsonb;
+    private final TokenRequestFormat format;
+    private final Clock clock;
+
+    public TokenEndpointClient(BoundedHttp http, Jsonb jsonb, TokenRequestFormat format, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.format = Objects.requireNonNull(format, "format");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Sends the request and reads the tokens.
+     *
+     * @param request the token request
+     * @return the tokens
+     * @throws TokenEndpointException when no tokens came back
+     */
+    public TokenResponse send(TokenRequest request) {
+        BoundedHttp.Response response;
+        try {
+            response = http.send(toHttpRequest(request));
+        } catch (BoundedHttp.Failure e) {
+            throw fail(e.kind, request, e.getMessage(), Optional.empty(), e.getCause());
+        }
+        int status = response.status();
+        if (status == 200) {
+            try {
+                return TokenResponse.parse(jsonb, response.body(), clock.instant());
+            } catch (InvalidResponseException e) {
+                throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered HTTP 200 but "
+                        + e.getMessage(), Optional.empty(), null);
+            }
+        }
+        Optional<OAuthError> error = JsonObjects.parse(jsonb, response.body()).flatMap(OAuthError::from);
+        if (error.isPresent() && status >= 400 && status < 500) {
+            throw fail(TokenEndpointException.Failure.REFUSED, request,
+                    "refused the request with HTTP " + status + " and error " + error.get().error(), error, null);
+        }
+        throw fail(TokenEndpointException.Failure.SERVER_ERROR, request, "answered HTTP " + status
+                + error.map(e -> " with error " + e.error()).orElse(" without an OAuth error"), error, null);
+    }
+
+    private HttpRequest toHttpRequest(TokenRequest request) {
+        String body;
+        String contentType;
+        if (format == TokenRequestFormat.JSON) {
+            body = jsonb.toJson(request.toParameters());
+            contentType = "application/json";
+        } else {
+            body = FormEncoding.encode(request.toParameters());
+            contentType = "application/x-www-form-urlencoded";
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.endpoint())
+                .timeout(http.timeout())
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        request.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
+        return builder.build();
+    }
+
+    private static TokenEndpointException fail(TokenEndpointException.Failure failure, TokenRequest request,
+                                               String what, Optional<OAuthError> error, Throwable cause) {
+        String message = "The token endpoint " + request.endpoint().getHost() + " " + what + " ("
+                + request.grantParameters().get("grant_type") + " grant)";
+        LOG.log(Level.WARNING, message + error.flatMap(OAuthError::description)
+                .map(d -> ": " + truncate(d)).orElse(""));
+        return new TokenEndpointException(failure, message, error, cause);
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pkcefilter.impl.protocol;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.pkcefilter.impl.config.ClientAuthMethod;
+
+/**
+ * A token request (RFC 6749 §4.1.3 for the code, §6 for a refresh) with the client's authentication
+ * (RFC 6749 §2.3.1). {@code toString()} shows the grant type only.
+ *
+ * @param endpoint the token endpoint
+ * @param grantParameters the grant's own parameters, {@code grant_type} first
+ * @param clientId the client identifier
+ * @param clientAuth how the client authenticates
+ * @param clientSecret the secret, required unless {@code clientAuth} is {@code none}
+ * @param audience the {@code audience} parameter, for servers that want one
+ */
+public record TokenRequest(URI endpoint, Map<String, String> grantParameters, String clientId,
+                           ClientAuthMethod clientAuth, Optional<ClientSecret> clientSecret,
+                           Optional<String> audience) {
+
+    public TokenRequest {
+        Objects.requireNonNull(endpoint, "endpoint");
+        grantParameters = Collections.unmodifiableMap(new LinkedHashMap<>(grantParameters));
+        if (!grantParameters.containsKey("grant_type")) {
+            throw new IllegalArgumentException("grantParameters must hold grant_type");
+        }
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(clientAuth, "clientAuth");
+        Objects.requireNonNull(clientSecret, "clientSecret");
+        Objects.requireNonNull(audience, "audience");
+        if (clientAuth != ClientAuthMethod.NONE && clientSecret.isEmpty()) {
+            throw new IllegalArgumentException(clientAuth.value() + " needs a client secret");
+        }
+    }
+
+    /**
+     * The grant of an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.5).
+     *
+     * @return {@code grant_type}, {@code code}, {@code redirect_uri} and {@code code_verifier}
+     */
+    public static Map<String, String> authorizationCodeGrant(String code, URI redirectUri, CodeVerifier verifier) {
+        Map<String, String> grant = new LinkedHashMap<>();
+        grant.put("grant_type", "authorization_code");
+        grant.put("code", Objects.requireNonNull(code, "code"));
+        grant.put("redirect_uri", redirectUri.toString()); // RFC 6749 §4.1.3: identical to the authorization request
+        grant.put("code_verifier", verifier.value());
+        return grant;
+    }
+
+    /** @return the body parameters, client authentication in the body included where the method says so */
+    public Map<String, String> toParameters() {
+        Map<String, String> params = new LinkedHashMap<>(grantParameters);
+        if (clientAuth != ClientAuthMethod.CLIENT_SECRET_BASIC) {
+            params.put("client_id", clientId); // RFC 6749 §4.1.3: a client that does not authenticate sends it
+        }
+        if (clientAuth == ClientAuthMethod.CLIENT_SECRET_POST) {
+            params.put("client_secret", clientSecret.orElseThrow().value());
+        }
+        audience.ifPresent(a -> params.put("audience", a));
+        return params;
+    }
+
+    /**
+     * The {@code Authorization} header of {@code client_secret_basic}: the client id and secret are each
+     * form-urlencoded before Base64 (RFC 6749 §2.3.1).
+     *
+     * @return the header value, or empty for the other methods
+     */
+    public Optional<String> authorizationHeader() {
+        if (clientAuth != ClientAuthMethod.CLIENT_SECRET_BASIC) {
+            return Optional.empty();
+        }
+        String credentials = FormEncoding.encode(clientId) + ":" + FormEncoding.encode(clientSecret.orElseThrow().value());
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public String toString() {
+        return "TokenRequest[grant_type=" + grantParameters.get("grant_type") + ", clientAuth=" + clientAuth.value() + "]";
+    }
+}

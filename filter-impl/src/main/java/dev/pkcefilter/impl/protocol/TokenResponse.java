@@ -1,0 +1,104 @@
+package dev.pkcefilter.impl.protocol;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import jakarta.json.bind.Jsonb;
+
+/**
+ * A successful token response (RFC 6749 §5.1), read leniently where servers differ in the wild:
+ * <ul>
+ *   <li>the lifetime from {@code expires_in} (RFC 6749), else {@code expiry} or {@code expires}: seconds from now,
+ *       or, when the number is larger than {@value #EPOCH_THRESHOLD}, an absolute time in epoch seconds;</li>
+ *   <li>{@code created_at} (epoch seconds) as the base of a relative lifetime instead of the time received;</li>
+ *   <li>a missing {@code token_type} as {@code Bearer}, any case of {@code bearer} as {@code Bearer};</li>
+ *   <li>a missing {@code scope}: the requested scope was granted (RFC 6749 §5.1);</li>
+ *   <li>a missing {@code refresh_token}.</li>
+ * </ul>
+ * {@code toString()} shows no token.
+ *
+ * @param accessToken the access token
+ * @param tokenType the token type
+ * @param expiresAt when the access token expires, if the server said
+ * @param scope the granted scope, if the server listed it
+ * @param refreshToken the refresh token, if any
+ * @param idToken the OpenID Connect ID token, if any
+ */
+public record TokenResponse(String accessToken, String tokenType, Optional<Instant> expiresAt, Optional<String> scope,
+                            Optional<String> refreshToken, Optional<String> idToken) {
+
+    /** Lifetimes above this many seconds (2001-09-09) are read as epoch seconds, not as seconds from now. */
+    static final long EPOCH_THRESHOLD = 1_000_000_000L;
+
+    public TokenResponse {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(tokenType, "tokenType");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(idToken, "idToken");
+    }
+
+    /**
+     * Reads a token endpoint's successful answer.
+     *
+     * @param jsonb the JSON-B instance
+     * @param body the response body
+     * @param receivedAt when the response arrived, the base of a relative lifetime
+     * @return the response
+     * @throws InvalidResponseException when the body is not a JSON object with an access token and valid lifetime
+     */
+    public static TokenResponse parse(Jsonb jsonb, String body, Instant receivedAt) {
+        Map<String, Object> json = JsonObjects.parse(jsonb, body)
+                .orElseThrow(() -> new InvalidResponseException("the token response is not a JSON object"));
+        String accessToken = JsonObjects.string(json, "access_token")
+                .orElseThrow(() -> new InvalidResponseException("the token response has no access_token"));
+        String tokenType = JsonObjects.string(json, "token_type")
+                .map(t -> "bearer".equalsIgnoreCase(t) ? "Bearer" : t)
+                .orElse("Bearer");
+        return new TokenResponse(accessToken, tokenType, expiresAt(json, receivedAt),
+                JsonObjects.string(json, "scope"), JsonObjects.string(json, "refresh_token"),
+                JsonObjects.string(json, "id_token"));
+    }
+
+    private static Optional<Instant> expiresAt(Map<String, Object> json, Instant receivedAt) {
+        try {
+            Instant base = JsonObjects.number(json, "created_at")
+                    .map(createdAt -> Instant.ofEpochSecond(createdAt.longValueExact()))
+                    .orElse(receivedAt);
+            Optional<BigDecimal> expiresIn = JsonObjects.number(json, "expires_in");
+            if (expiresIn.isPresent()) {
+                return Optional.of(base.plusSeconds(nonNegative("expires_in", expiresIn.get())));
+            }
+            for (String name : new String[] {"expiry", "expires"}) {
+                Optional<BigDecimal> value = JsonObjects.number(json, name);
+                if (value.isPresent()) {
+                    long seconds = nonNegative(name, value.get());
+                    return Optional.of(seconds > EPOCH_THRESHOLD ? Instant.ofEpochSecond(seconds) : base.plusSeconds(seconds));
+                }
+            }
+            return Optional.empty();
+        } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
+            throw new InvalidResponseException("the token response has a lifetime that is not a whole number of seconds");
+        }
+    }
+
+    private static long nonNegative(String name, BigDecimal value) {
+        long seconds = value.longValue();
+        if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(seconds)) != 0) {
+            throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
+                    + ", which is not a whole number of seconds of zero or more");
+        }
+        return seconds;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenResponse[tokenType=" + tokenType + ", expiresAt=" + expiresAt.map(Instant::toString).orElse("unknown")
+                + ", scope=" + scope.orElse("(as requested)") + ", refreshToken=" + (refreshToken.isPresent() ? "present" : "absent")
+                + ", idToken=" + (idToken.isPresent() ? "present" : "absent") + "]";
+    }
+}

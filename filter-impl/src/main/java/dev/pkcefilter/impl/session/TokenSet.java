@@ -1,0 +1,99 @@
+package dev.pkcefilter.impl.session;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.pkcefilter.impl.protocol.TokenResponse;
+
+/**
+ * The tokens of a signed-in session, stored server side as one small immutable value. Absent parts are held as
+ * {@code null} internally because {@link Optional} is not {@link Serializable}; the accessors return
+ * {@code Optional}. {@code toString()} shows no token.
+ */
+public final class TokenSet implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@link #expiresAtMillis} of a token whose lifetime the server did not give. */
+    private static final long UNKNOWN = Long.MAX_VALUE;
+
+    private final String accessToken;
+    private final String tokenType;
+    private final long expiresAtMillis;
+    private final String scope;
+    private final String refreshToken;
+    private final String idToken;
+
+    private TokenSet(String accessToken, String tokenType, long expiresAtMillis, String scope, String refreshToken,
+                     String idToken) {
+        this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+        this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
+        this.expiresAtMillis = expiresAtMillis;
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.refreshToken = refreshToken;
+        this.idToken = idToken;
+    }
+
+    /**
+     * The tokens of a token response.
+     *
+     * @param response the response
+     * @param requestedScope the scope asked for, granted when the response lists none (RFC 6749 §5.1)
+     * @return the token set
+     */
+    public static TokenSet from(TokenResponse response, String requestedScope) {
+        return new TokenSet(response.accessToken(), response.tokenType(),
+                response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
+                response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
+                response.idToken().orElse(null));
+    }
+
+    /** @return the access token; never log it */
+    public String accessToken() {
+        return accessToken;
+    }
+
+    /** @return the token type, normally {@code Bearer} */
+    public String tokenType() {
+        return tokenType;
+    }
+
+    /** @return when the access token expires, if the server said */
+    public Optional<Instant> expiresAt() {
+        return expiresAtMillis == UNKNOWN ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAtMillis));
+    }
+
+    /** @return the granted scope, space separated */
+    public String scope() {
+        return scope;
+    }
+
+    /** @return the refresh token, if any; never sent to the browser */
+    public Optional<String> refreshToken() {
+        return Optional.ofNullable(refreshToken);
+    }
+
+    /** @return the ID token, if any */
+    public Optional<String> idToken() {
+        return Optional.ofNullable(idToken);
+    }
+
+    /**
+     * Whether the access token is still valid at a time; cheap, for the filter's hot path.
+     *
+     * @param nowMillis the time, epoch milliseconds
+     * @return whether it has not expired
+     */
+    public boolean isValidAt(long nowMillis) {
+        return nowMillis < expiresAtMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenSet[tokenType=" + tokenType + ", expiresAt=" + expiresAt().map(Instant::toString).orElse("unknown")
+                + ", scope=" + scope + ", refreshToken=" + (refreshToken != null ? "present" : "absent")
+                + ", idToken=" + (idToken != null ? "present" : "absent") + "]";
+    }
+}

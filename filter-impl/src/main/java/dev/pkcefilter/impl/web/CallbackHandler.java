@@ -1,0 +1,145 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.TokenEndpointException;
+import dev.pkcefilter.impl.protocol.TokenRequest;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.PendingLogin;
+import dev.pkcefilter.impl.session.PendingLogins;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * Step 2 of the code flow: the authorization server's answer at the redirection endpoint (RFC 6749 §4.1.2),
+ * checked and exchanged for tokens (§4.1.3). Every refusal is a clear page with the right status, logged
+ * without secrets; a refused callback leaves the session's tokens as they were.
+ */
+final class CallbackHandler {
+
+    private static final System.Logger LOG = System.getLogger(CallbackHandler.class.getName());
+
+    private final PkceContext context;
+
+    CallbackHandler(PkceContext context) {
+        this.context = context;
+    }
+
+    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String home = request.getContextPath() + "/";
+        Optional<String> duplicated = duplicatedParameter(request);
+        if (duplicated.isPresent()) {
+            refuse(response, 400, "Invalid sign-in response", "The sign-in response repeats the parameter below.",
+                    duplicated.get(), home);
+            return;
+        }
+        // 1. state: bound to this session, used once, not expired (RFC 6749 §10.12, RFC 9700 §4.7)
+        String state = request.getParameter("state");
+        if (state == null || state.isEmpty()) {
+            refuse(response, 400, "Invalid sign-in response", "The sign-in response has no state, so it cannot be"
+                    + " matched to a sign-in started in this browser.", null, home);
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        PendingLogins.Taken taken = session == null
+                ? new PendingLogins.Taken(PendingLogins.Outcome.UNKNOWN, Optional.empty(), PendingLogins.NONE)
+                : context.store().takePendingLogin(session, state, context.clock().instant());
+        if (taken.outcome() == PendingLogins.Outcome.EXPIRED) {
+            refuse(response, 400, "Sign-in expired", "This sign-in took longer than allowed. Please start again.",
+                    null, home);
+            return;
+        }
+        if (taken.login().isEmpty()) {
+            refuse(response, 400, "Unknown sign-in response", "This sign-in response does not belong to a sign-in"
+                    + " started in this browser, or it was already used (a reloaded page, or the back button).",
+                    null, home);
+            return;
+        }
+        PendingLogin login = taken.login().get();
+
+        ProviderMetadata endpoints;
+        try {
+            endpoints = context.endpoints().get();
+        } catch (Discovery.DiscoveryException e) {
+            LOG.log(Level.WARNING, e.getMessage());
+            refuse(response, 503, "Sign-in is unavailable", "The authorization server could not be reached."
+                    + " Please try again in a moment.", null, login.returnPath());
+            return;
+        }
+        // 2. mix-up defence (RFC 9207 §2.4): an iss that is sent must be the issuer
+        String iss = request.getParameter("iss");
+        Optional<String> issuer = endpoints.issuer().map(Object::toString);
+        if ((iss != null || endpoints.issParameterSupported()) && issuer.isPresent() && !issuer.get().equals(iss)) {
+            refuse(response, 400, "Invalid sign-in response", "The sign-in response comes from another"
+                    + " authorization server than the one this application uses.", null, login.returnPath());
+            return;
+        }
+        // 3. an error answer (RFC 6749 §4.1.2.1)
+        String error = request.getParameter("error");
+        if (error != null) {
+            String description = request.getParameter("error_description");
+            boolean denied = "access_denied".equals(error);
+            LOG.log(Level.INFO, "The authorization server answered the login with error " + truncate(error));
+            refuse(response, denied ? 403 : 401, denied ? "Sign-in was declined" : "Sign-in failed",
+                    "The authorization server did not sign you in. It said:",
+                    truncate(error) + (description == null ? "" : ": " + truncate(description)), login.returnPath());
+            return;
+        }
+        String code = request.getParameter("code");
+        if (code == null || code.isEmpty()) {
+            refuse(response, 400, "Invalid sign-in response", "The sign-in response has neither a code nor an"
+                    + " error.", null, login.returnPath());
+            return;
+        }
+        // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
+        ClientConfiguration config = context.config();
+        TokenRequest tokenRequest = new TokenRequest(endpoints.tokenEndpoint(),
+                TokenRequest.authorizationCodeGrant(code, login.redirectUri(), login.verifier()), config.clientId(),
+                config.clientAuth(), config.clientSecret(), config.audience());
+        TokenResponse tokens;
+        try {
+            tokens = context.tokenClient().send(tokenRequest);
+        } catch (TokenEndpointException e) {
+            boolean timeout = e.failure() == TokenEndpointException.Failure.TIMEOUT;
+            refuse(response, timeout ? 504 : 502, "Sign-in could not be completed", timeout
+                    ? "The authorization server did not answer in time."
+                    : "The authorization server did not give this application its tokens.",
+                    e.error().map(c -> c + e.errorDescription().map(d -> ": " + truncate(d)).orElse(""))
+                            .orElse(null), login.returnPath());
+            return;
+        }
+        // 5. a new session id against session fixation (RFC 9700 §4.7 via OWASP), then the tokens
+        request.changeSessionId();
+        context.store().storeTokens(session, TokenSet.from(tokens, config.scope()));
+        LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
+        Responses.redirect(response, login.returnPath());
+    }
+
+    private static Optional<String> duplicatedParameter(HttpServletRequest request) {
+        for (String name : new String[] {"state", "code", "error", "error_description", "iss"}) {
+            String[] values = request.getParameterValues(name);
+            if (values != null && values.length > 1) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String title, String message, String detail,
+                               String againHref) throws IOException {
+        LOG.log(Level.INFO, "Refused a sign-in response with " + status + ": " + title);
+        Responses.errorPage(response, status, title, message, detail, againHref);
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}

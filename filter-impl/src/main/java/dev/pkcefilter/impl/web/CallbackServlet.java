@@ -1,0 +1,34 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** The redirection endpoint ({@code pkce.callback-path}); hands off to {@link CallbackHandler}. */
+public class CallbackServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient CallbackHandler handler;
+
+    @Override
+    public void init() throws ServletException {
+        handler = new CallbackHandler(PkceContext.of(getServletContext()));
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        handler.handle(request, response);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Responses.noStore(response);
+        response.setHeader("Allow", "GET");
+        response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                "The sign-in response is expected as a GET request (response_mode=query)");
+    }
+}

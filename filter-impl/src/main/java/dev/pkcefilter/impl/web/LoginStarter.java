@@ -1,0 +1,78 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Instant;
+
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.protocol.AuthorizationRequest;
+import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.State;
+import dev.pkcefilter.impl.session.PendingLogin;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Step 1 of the code flow (RFC 6749 §4.1.1): a request without a usable token. A page navigation is sent to the
+ * authorization endpoint with a new state and PKCE challenge, remembered in the session; any other request gets
+ * 401.
+ */
+final class LoginStarter {
+
+    private static final System.Logger LOG = System.getLogger(LoginStarter.class.getName());
+
+    private final PkceContext context;
+
+    LoginStarter(PkceContext context) {
+        this.context = context;
+    }
+
+    void unauthenticated(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!RequestKind.isNavigation(request)) {
+            Responses.unauthorized(response);
+            return;
+        }
+        ProviderMetadata endpoints;
+        try {
+            endpoints = context.endpoints().get();
+        } catch (Discovery.DiscoveryException e) {
+            LOG.log(Level.WARNING, e.getMessage());
+            Responses.errorPage(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                    "The authorization server could not be reached. Please try again in a moment.", null,
+                    request.getContextPath() + "/");
+            return;
+        }
+        ClientConfiguration config = context.config();
+        State state = State.generate(context.random());
+        CodeVerifier verifier = CodeVerifier.generate(context.random()); // RFC 7636 §4.1, 256 bits
+        URI redirectUri = redirectUri(request, config);
+        Instant now = context.clock().instant();
+        context.store().addPendingLogin(request.getSession(true),
+                new PendingLogin(state, verifier, redirectUri, ReturnPath.of(request), now), now);
+
+        AuthorizationRequest authorization = new AuthorizationRequest(endpoints.authorizationEndpoint(),
+                config.clientId(), redirectUri, config.scope(), state, verifier.challenge(), config.audience(),
+                config.authorizeParams());
+        LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
+        Responses.redirect(response, authorization.toURI().toString());
+    }
+
+    /** The configured redirect URI, else this request's origin, context path and callback path. */
+    static URI redirectUri(HttpServletRequest request, ClientConfiguration config) {
+        if (config.redirectUri().isPresent()) {
+            return config.redirectUri().get();
+        }
+        String scheme = request.getScheme();
+        int port = request.getServerPort();
+        String host = request.getServerName();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]"; // an IPv6 literal
+        }
+        boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+        return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port) + request.getContextPath()
+                + config.callbackPath());
+    }
+}

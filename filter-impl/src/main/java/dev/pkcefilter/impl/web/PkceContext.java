@@ -1,0 +1,95 @@
+package dev.pkcefilter.impl.web;
+
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+
+import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.protocol.BoundedHttp;
+import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.TokenEndpointClient;
+import dev.pkcefilter.impl.session.SessionStore;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.ServletContext;
+
+/**
+ * Everything one application's pkce-filter shares: its configuration, endpoints, HTTP client and session store.
+ * One per web application, kept as a {@link ServletContext} attribute; no static state, so two applications in
+ * one server each have their own.
+ */
+public final class PkceContext implements AutoCloseable {
+
+    static final String ATTRIBUTE = PkceContext.class.getName();
+
+    private final ClientConfiguration config;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Jsonb jsonb;
+    private final Endpoints endpoints;
+    private final TokenEndpointClient tokenClient;
+    private final SessionStore store;
+
+    PkceContext(ClientConfiguration config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = new SecureRandom();
+        this.jsonb = JsonbBuilder.create();
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(config.httpTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
+        this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
+        this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock);
+        this.store = new SessionStore(config.loginTimeout());
+    }
+
+    /**
+     * The context of a web application.
+     *
+     * @throws PkceFilterException when pkce-filter did not start in this application
+     */
+    public static PkceContext of(ServletContext servletContext) {
+        if (servletContext.getAttribute(ATTRIBUTE) instanceof PkceContext context) {
+            return context;
+        }
+        throw new PkceFilterException("pkce-filter is not initialized in " + servletContext.getContextPath()
+                + ": its ServletContainerInitializer did not run or failed; see the deployment log");
+    }
+
+    public ClientConfiguration config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    TokenEndpointClient tokenClient() {
+        return tokenClient;
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            // nothing to do at undeployment
+        }
+    }
+}

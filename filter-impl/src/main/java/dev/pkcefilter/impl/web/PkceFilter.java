@@ -1,0 +1,81 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+import java.util.List;
+
+import dev.pkcefilter.impl.config.UrlPattern;
+import dev.pkcefilter.impl.session.SessionStore;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * Guards the protected paths: a request whose session holds a valid access token goes on, with the token
+ * available to {@code @Inject AccessToken}; any other starts a login (a page) or gets 401 (a script).
+ *
+ * <p>Registered by pkce-filter itself. To give it filter init-params, declare it in {@code web.xml}:
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>pkce-filter</filter-name>
+ *   <filter-class>dev.pkcefilter.impl.web.PkceFilter</filter-class>
+ *   <init-param><param-name>pkce.client-id</param-name><param-value>shop</param-value></init-param>
+ * </filter>
+ * }</pre>
+ *
+ * <p>The path of a signed-in request does no I/O, parsing or locking: one session attribute read and a time
+ * comparison.
+ */
+public class PkceFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The request attribute that holds the current {@link TokenSet}. */
+    public static final String TOKENS_ATTRIBUTE = "dev.pkcefilter.current-tokens";
+
+    private transient PkceContext context;
+    private transient LoginStarter loginStarter;
+    private transient List<String> publicPaths;
+    private transient String callbackPath;
+    private transient String logoutPath;
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        super.init(filterConfig);
+        context = PkceContext.of(filterConfig.getServletContext());
+        loginStarter = new LoginStarter(context);
+        publicPaths = context.config().publicPaths();
+        callbackPath = context.config().callbackPath();
+        logoutPath = context.config().logoutPath();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String servletPath = request.getServletPath();
+        if (servletPath.equals(callbackPath) || servletPath.equals(logoutPath) || isPublic(request, servletPath)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
+        if (tokens != null && tokens.isValidAt(context.clock().millis())) {
+            request.setAttribute(TOKENS_ATTRIBUTE, tokens);
+            chain.doFilter(request, response);
+            return;
+        }
+        loginStarter.unauthenticated(request, response);
+    }
+
+    private boolean isPublic(HttpServletRequest request, String servletPath) {
+        if (publicPaths.isEmpty()) {
+            return false;
+        }
+        String pathInfo = request.getPathInfo();
+        return UrlPattern.matchesAny(publicPaths, pathInfo == null ? servletPath : servletPath + pathInfo);
+    }
+}

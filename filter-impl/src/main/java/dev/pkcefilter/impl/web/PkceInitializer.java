@@ -1,0 +1,135 @@
+package dev.pkcefilter.impl.web;
+
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.pkcefilter.PkceConfiguration;
+import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.config.ConfigKey;
+import dev.pkcefilter.impl.config.ConfigSources;
+import dev.pkcefilter.impl.config.ConfigurationLoader;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.annotation.HandlesTypes;
+
+/**
+ * Makes the jar self-registering: reads and validates the configuration at deployment (failing it with one
+ * message that lists every problem), discovers the endpoints, and registers the filter on the protected paths
+ * and the callback servlet.
+ */
+@HandlesTypes(PkceConfiguration.class)
+public final class PkceInitializer implements ServletContainerInitializer {
+
+    private static final System.Logger LOG = System.getLogger(PkceInitializer.class.getName());
+
+    static final String FILTER_NAME = "pkce-filter";
+    static final String CALLBACK_SERVLET_NAME = "pkce-callback";
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext servletContext) throws ServletException {
+        FilterRegistration declared = declaredFilter(servletContext);
+        ClientConfiguration config;
+        try {
+            Map<String, String> initParams = declared == null ? Map.of() : declared.getInitParameters();
+            Function<String, String> servletParameters = key -> initParams.containsKey(key)
+                    ? initParams.get(key) : servletContext.getInitParameter(key);
+            config = ConfigurationLoader.load(ConfigSources.of(servletContext.getClassLoader(), servletParameters,
+                    annotationValues(classes)));
+        } catch (PkceFilterException e) {
+            LOG.log(Level.ERROR, "pkce-filter cannot start in " + servletContext.getContextPath() + ": "
+                    + e.getMessage());
+            throw e;
+        }
+        PkceContext context = new PkceContext(config, Clock.systemUTC());
+        try {
+            context.endpoints().discoverEagerly();
+        } catch (PkceFilterException e) {
+            context.close();
+            LOG.log(Level.ERROR, "pkce-filter cannot start in " + servletContext.getContextPath() + ": "
+                    + e.getMessage());
+            throw e;
+        }
+        servletContext.setAttribute(PkceContext.ATTRIBUTE, context);
+        servletContext.addListener(new ServletContextListener() {
+            @Override
+            public void contextDestroyed(ServletContextEvent event) {
+                context.close();
+            }
+        });
+
+        FilterRegistration filter = declared != null ? declared
+                : servletContext.addFilter(FILTER_NAME, PkceFilter.class);
+        if (filter.getUrlPatternMappings().isEmpty() && filter.getServletNameMappings().isEmpty()) {
+            // before the application's own filters, so that they see the token
+            if (filter instanceof FilterRegistration.Dynamic dynamic) {
+                dynamic.setAsyncSupported(true);
+            }
+            filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false,
+                    config.protectedPaths().toArray(String[]::new));
+        }
+        ServletRegistration.Dynamic callback = servletContext.addServlet(CALLBACK_SERVLET_NAME, CallbackServlet.class);
+        Set<String> conflicts = callback.addMapping(config.callbackPath());
+        if (!conflicts.isEmpty()) {
+            throw new PkceFilterException("pkce-filter cannot map its callback to " + config.callbackPath()
+                    + ": the application already maps it. Set pkce.callback-path to another path.");
+        }
+        LOG.log(Level.INFO, "pkce-filter protects " + config.protectedPaths() + " of " + servletContext.getContextPath()
+                + " for client " + config.clientId() + "; callback at " + config.callbackPath());
+    }
+
+    private static FilterRegistration declaredFilter(ServletContext servletContext) {
+        for (FilterRegistration registration : servletContext.getFilterRegistrations().values()) {
+            if (PkceFilter.class.getName().equals(registration.getClassName())) {
+                return registration;
+            }
+        }
+        return null;
+    }
+
+    /** The annotation's attributes by key, from the one class that carries it. */
+    static Map<String, String> annotationValues(Set<Class<?>> classes) {
+        List<Class<?>> annotated = new ArrayList<>();
+        if (classes != null) {
+            for (Class<?> type : classes) {
+                if (type.isAnnotationPresent(PkceConfiguration.class)) {
+                    annotated.add(type);
+                }
+            }
+        }
+        if (annotated.isEmpty()) {
+            return Map.of();
+        }
+        if (annotated.size() > 1) {
+            throw new PkceFilterException("pkce-filter configuration is invalid: @PkceConfiguration is on "
+                    + annotated.size() + " classes " + annotated.stream().map(Class::getName).toList()
+                    + ": put it on exactly one");
+        }
+        PkceConfiguration annotation = annotated.get(0).getAnnotation(PkceConfiguration.class);
+        Map<String, String> values = new HashMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            try {
+                Method attribute = PkceConfiguration.class.getMethod(key.attribute());
+                Object value = attribute.invoke(annotation);
+                values.put(key.key(), value instanceof String[] array ? String.join(",", array) : (String) value);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("@PkceConfiguration has no attribute " + key.attribute(), e);
+            }
+        }
+        return values;
+    }
+}
