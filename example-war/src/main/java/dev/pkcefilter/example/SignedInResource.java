@@ -1,0 +1,165 @@
+package dev.pkcefilter.example;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pkcefilter.AccessToken;
+import dev.pkcefilter.AuthorizationServer;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The signed-in part of the example: a page for people, the token's facts as JSON, and an API call. */
+@Path("/")
+@RequestScoped
+public class SignedInResource {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Inject
+    AccessToken token;
+
+    @Inject
+    AuthorizationServer server;
+
+    /** The page a signed-in person sees. */
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public String page() {
+        ApiAnswer me = callApi();
+        String name = me.json().map(SignedInResource::displayName).orElse("there");
+        return Html.page("Signed in", "<h1>Hello, " + Html.escape(name) + "</h1>"
+                + "<p class=\"lead\">You are signed in. This page got an access token from the authorization server"
+                + " and used it to call an API on your behalf.</p>"
+                + "<table>"
+                + row("Token type", token.type())
+                + row("Expires", token.expiresAt().map(Instant::toString).orElse("not said"))
+                + row("Scopes", String.join(" ", token.scopes()))
+                + row("Token SHA-256", sha256(token.value()).substring(0, 16) + "…")
+                + row("API answered", me.status() == 200 ? "200 OK" : "HTTP " + me.status())
+                + "</table>"
+                + "<p><a href=\"token\">Token facts (JSON)</a> · <a href=\"userinfo\">What the API said (JSON)</a>"
+                + " · <a href=\"../\">Home</a></p>");
+    }
+
+    /** The token's facts, never the token itself. */
+    @GET
+    @Path("token")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response token() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("present", token.isPresent());
+        if (token.isPresent()) {
+            facts.put("tokenType", token.type());
+            facts.put("expiresAt", token.expiresAt().map(Instant::toString).orElse(null));
+            facts.put("scope", String.join(" ", token.scopes()));
+            facts.put("tokenSha256", sha256(token.value()));
+        }
+        return json(200, facts);
+    }
+
+    /** Calls the API with the user's bearer token and answers what it said. */
+    @GET
+    @Path("userinfo")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response userinfo() {
+        ApiAnswer answer = callApi();
+        if (answer.status() == 200 && answer.json().isPresent()) {
+            return json(200, answer.json().get());
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", "api_call_failed");
+        error.put("apiStatus", answer.status());
+        return json(502, error);
+    }
+
+    private record ApiAnswer(int status, Optional<Map<String, Object>> json) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private ApiAnswer callApi() {
+        Optional<URI> api = apiUrl();
+        if (api.isEmpty()) {
+            return new ApiAnswer(0, Optional.empty());
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api.get())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", token.authorizationHeader())
+                    .header("Accept", "application/json")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return new ApiAnswer(response.statusCode(), Optional.empty());
+            }
+            try (Jsonb jsonb = JsonbBuilder.create()) {
+                return new ApiAnswer(200, Optional.of(jsonb.fromJson(response.body(), Map.class)));
+            }
+        } catch (IOException e) {
+            return new ApiAnswer(0, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ApiAnswer(0, Optional.empty());
+        } catch (Exception e) { // Jsonb.close, or a body that is not JSON
+            return new ApiAnswer(-1, Optional.empty());
+        }
+    }
+
+    /** {@code example.api-url} (environment {@code EXAMPLE_API_URL}), else the discovered userinfo endpoint. */
+    private Optional<URI> apiUrl() {
+        String configured = Optional.ofNullable(System.getProperty("example.api-url"))
+                .orElse(System.getenv("EXAMPLE_API_URL"));
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(URI.create(configured.trim()));
+        }
+        return server.userinfoEndpoint();
+    }
+
+    private static String displayName(Map<String, Object> claims) {
+        for (String claim : new String[] {"name", "preferred_username", "email", "sub"}) {
+            if (claims.get(claim) instanceof String value && !value.isBlank()) {
+                return value;
+            }
+        }
+        return "there";
+    }
+
+    private static String row(String label, String value) {
+        return "<tr><th>" + Html.escape(label) + "</th><td>" + Html.escape(value) + "</td></tr>";
+    }
+
+    private static Response json(int status, Map<String, Object> body) {
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                    .header("Cache-Control", "no-store").entity(jsonb.toJson(body)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("JSON-B failed", e);
+        }
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
