@@ -141,7 +141,7 @@ public final class Discovery {
         } catch (URISyntaxException e) {
             // reported below
         }
-        problems.add("has a " + name + " that is not an absolute http(s) URL");
+        problems.add("has " + name + " that is not an absolute http(s) URL");
         return null;
     }
 }
