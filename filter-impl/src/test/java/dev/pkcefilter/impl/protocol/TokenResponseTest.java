@@ -155,6 +155,27 @@ class TokenResponseTest {
     }
 
     @Test
+    void rejectsALifetimeEndingAfterTheYear9999() {
+        assertEquals("the token response has expires_in 10000000000000000, which ends after the year 9999",
+                rejection("{\"access_token\":\"at\",\"expires_in\":10000000000000000}"));
+        assertEquals("the token response has expires_in 1000000000000000000000000000000, which ends after the year"
+                + " 9999", rejection("{\"access_token\":\"at\",\"expires_in\":1E+30}"));
+        assertEquals("the token response has expiry 253402300800, which ends after the year 9999",
+                rejection("{\"access_token\":\"at\",\"expiry\":253402300800}"));
+        assertEquals("the token response has expires 9223372036854775807, which ends after the year 9999",
+                rejection("{\"access_token\":\"at\",\"expires\":9223372036854775807}"));
+    }
+
+    @Test
+    void acceptsALifetimeEndingInTheYear9999() {
+        assertEquals(Optional.of(Instant.parse("9999-12-31T23:59:59Z")),
+                parse("{\"access_token\":\"at\",\"expiry\":253402300799}").expiresAt());
+        assertEquals(Optional.of(Instant.parse("9999-12-31T23:59:59Z")),
+                parse("{\"access_token\":\"at\",\"expires_in\":" + (253402300799L - RECEIVED.getEpochSecond())
+                        + "}").expiresAt());
+    }
+
+    @Test
     void acceptsALifetimeWrittenWithAnExponent() {
         assertEquals(Optional.of(RECEIVED.plusSeconds(3600)),
                 parse("{\"access_token\":\"at\",\"expires_in\":3.6E3}").expiresAt());

@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.pkcefilter.impl.protocol.TokenResponse;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 
 class TokenSetTest {
 
@@ -65,6 +67,20 @@ class TokenSetTest {
         TokenSet tokens = TokenSet.from(response(Optional.empty(), Optional.empty()), "");
 
         assertTrue(tokens.isValidAt(Instant.parse("2999-01-01T00:00:00Z").toEpochMilli()));
+    }
+
+    @Test
+    void keepsTheLatestExpiryAResponseMayHave() throws Exception {
+        TokenResponse response;
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            response = TokenResponse.parse(jsonb, "{\"access_token\":\"at\",\"expiry\":253402300799}",
+                    Instant.parse("2025-01-01T00:00:00Z"));
+        }
+
+        TokenSet tokens = TokenSet.from(response, "");
+
+        assertEquals(Optional.of(Instant.parse("9999-12-31T23:59:59Z")), tokens.expiresAt());
+        assertTrue(tokens.isValidAt(Instant.parse("9999-12-31T23:59:58Z").toEpochMilli()));
     }
 
     @Test
