@@ -188,8 +188,8 @@ public final class ConfigurationLoader {
                 problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has a parameter without a name in '" + pair
                         + "': write it as name=value&name2=value2");
             } else if (RESERVED_AUTHORIZE_PARAMS.contains(name)) {
-                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name
-                        + "': pkce-filter writes it (use " + keyFor(name) + " where there is one)");
+                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name + "': pkce-filter writes it"
+                        + keyFor(name).map(key -> "; set " + key + " instead").orElse(""));
             } else {
                 params.put(name, val);
             }
@@ -197,14 +197,15 @@ public final class ConfigurationLoader {
         return params;
     }
 
-    private static String keyFor(String param) {
-        return switch (param) {
+    /** The key that sets a reserved parameter; empty for those pkce-filter fixes or generates per login. */
+    private static Optional<String> keyFor(String param) {
+        return Optional.ofNullable(switch (param) {
             case "client_id" -> ConfigKey.CLIENT_ID.key();
             case "redirect_uri" -> ConfigKey.REDIRECT_URI.key();
             case "scope" -> ConfigKey.SCOPE.key();
             case "audience" -> ConfigKey.AUDIENCE.key();
-            default -> "no key: it is generated per login";
-        };
+            default -> null;
+        });
     }
 
     private List<String> urlPatterns(ConfigKey key, List<String> fallback) {
