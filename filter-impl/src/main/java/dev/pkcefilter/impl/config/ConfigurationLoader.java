@@ -73,8 +73,8 @@ public final class ConfigurationLoader {
                 v -> Arrays.stream(TokenRequestFormat.values()).filter(f -> f.name().equalsIgnoreCase(v)).findFirst(),
                 "form or json");
 
-        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"));
-        List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of());
+        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"), true);
+        List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of(), false);
         String callbackPath = path(ConfigKey.CALLBACK_PATH, "/oauth/callback");
         String logoutPath = path(ConfigKey.LOGOUT_PATH, "/oauth/logout");
         if (callbackPath.equals(logoutPath)) {
@@ -208,12 +208,13 @@ public final class ConfigurationLoader {
         });
     }
 
-    private List<String> urlPatterns(ConfigKey key, List<String> fallback) {
+    private List<String> urlPatterns(ConfigKey key, List<String> fallback, boolean atLeastOne) {
         Optional<String> value = get(key);
         if (value.isEmpty()) {
             return fallback;
         }
         List<String> patterns = new ArrayList<>();
+        boolean invalid = false;
         for (String raw : value.get().split(",")) {
             String pattern = raw.trim();
             if (pattern.isEmpty()) {
@@ -222,9 +223,15 @@ public final class ConfigurationLoader {
             if (UrlPattern.isValid(pattern)) {
                 patterns.add(pattern);
             } else {
+                invalid = true;
                 problems.add(key.key() + " has '" + pattern + "', which is not a servlet URL pattern: use an exact"
                         + " path (/app/page), a prefix (/app/*), an extension (*.xhtml) or /");
             }
+        }
+        if (atLeastOne && patterns.isEmpty() && !invalid) {
+            // a filter mapping without a pattern is refused by the container, with a message naming no key
+            problems.add(key.key() + " '" + value.get() + "' lists no URL pattern: give at least one, such as"
+                    + " /app/*, or leave it unset to protect every path");
         }
         return patterns;
     }

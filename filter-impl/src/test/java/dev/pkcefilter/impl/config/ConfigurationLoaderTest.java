@@ -278,6 +278,13 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void rejectsProtectedPathsWithoutAPattern() {
+        assertEquals(ONE + "pkce.protected-paths ', ,' lists no URL pattern: give at least one, such as /app/*, or"
+                + " leave it unset to protect every path",
+                Sources.minimal().servlet(ConfigKey.PROTECTED_PATHS, ", ,").failure());
+    }
+
+    @Test
     void acceptsPublicPathsWithoutAPattern() {
         assertEquals(List.of(), Sources.minimal().servlet(ConfigKey.PUBLIC_PATHS, ",").load().publicPaths());
     }
