@@ -132,7 +132,8 @@ public final class ConfigurationLoader {
         }
         badUrls.add(key);
         problems.add(key.key() + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
-                + " such as https://login.example.com/realms/main");
+                + " such as " + (key == ConfigKey.REDIRECT_URI ? "https://app.example.com/oauth/callback"
+                        : "https://login.example.com/realms/main"));
         return Optional.empty();
     }
 

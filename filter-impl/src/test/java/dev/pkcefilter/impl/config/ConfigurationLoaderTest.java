@@ -202,13 +202,20 @@ class ConfigurationLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pkce.authorization-endpoint", "pkce.token-endpoint", "pkce.revocation-endpoint",
-            "pkce.end-session-endpoint", "pkce.redirect-uri"})
-    void rejectsAMalformedUrlInAnyUrlKey(String key) {
+            "pkce.end-session-endpoint"})
+    void rejectsAMalformedUrlInAnyEndpointKey(String key) {
         Sources sources = Sources.minimal();
         sources.servlet.put(key, "/relative");
 
         assertEquals(ONE + key + " '/relative' is not an absolute http(s) URL without a fragment, such as"
                 + " https://login.example.com/realms/main", sources.failure());
+    }
+
+    @Test
+    void rejectsAMalformedRedirectUriWithAnExampleOfOne() {
+        assertEquals(ONE + "pkce.redirect-uri '/oauth/callback' is not an absolute http(s) URL without a fragment,"
+                + " such as https://app.example.com/oauth/callback",
+                Sources.minimal().servlet(ConfigKey.REDIRECT_URI, "/oauth/callback").failure());
     }
 
     @Test
