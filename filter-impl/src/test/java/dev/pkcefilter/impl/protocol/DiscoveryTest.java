@@ -192,9 +192,23 @@ class DiscoveryTest {
         DiscoveryException e = failure();
 
         assertEquals("Discovery of " + issuer + " failed: " + issuer + "/.well-known/openid-configuration has"
-                + " authorization_endpoint that is not an absolute http(s) URL; has token_endpoint that is not an"
-                + " absolute http(s) URL; has userinfo_endpoint that is not an absolute http(s) URL.",
-                e.getMessage());
+                + " authorization_endpoint that is not an absolute http(s) URL without a fragment; has token_endpoint"
+                + " that is not an absolute http(s) URL without a fragment; has userinfo_endpoint that is not an"
+                + " absolute http(s) URL without a fragment.", e.getMessage());
+    }
+
+    @Test
+    void rejectsAnEndpointWithAFragment() {
+        // RFC 6749 §3.1: the authorization endpoint URI MUST NOT include a fragment; the request would hide in it
+        server.on(OIDC_PATH, json(200, document(issuer.toString(),
+                "\"authorization_endpoint\":\"" + issuer + "/auth#login\"",
+                "\"token_endpoint\":\"" + issuer + "/token\"")));
+
+        DiscoveryException e = failure();
+
+        assertFalse(e.isTransient());
+        assertEquals("Discovery of " + issuer + " failed: " + issuer + "/.well-known/openid-configuration has"
+                + " authorization_endpoint that is not an absolute http(s) URL without a fragment.", e.getMessage());
     }
 
     @Test
