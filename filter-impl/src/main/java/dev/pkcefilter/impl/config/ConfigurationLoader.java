@@ -73,8 +73,8 @@ public final class ConfigurationLoader {
                 v -> Arrays.stream(TokenRequestFormat.values()).filter(f -> f.name().equalsIgnoreCase(v)).findFirst(),
                 "form or json");
 
-        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"));
-        List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of());
+        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"), true);
+        List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of(), false);
         String callbackPath = path(ConfigKey.CALLBACK_PATH, "/oauth/callback");
         String logoutPath = path(ConfigKey.LOGOUT_PATH, "/oauth/logout");
         if (callbackPath.equals(logoutPath)) {
@@ -132,7 +132,8 @@ public final class ConfigurationLoader {
         }
         badUrls.add(key);
         problems.add(key.key() + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
-                + " such as https://login.example.com/realms/main");
+                + " such as " + (key == ConfigKey.REDIRECT_URI ? "https://app.example.com/oauth/callback"
+                        : "https://login.example.com/realms/main"));
         return Optional.empty();
     }
 
@@ -188,8 +189,8 @@ public final class ConfigurationLoader {
                 problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has a parameter without a name in '" + pair
                         + "': write it as name=value&name2=value2");
             } else if (RESERVED_AUTHORIZE_PARAMS.contains(name)) {
-                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name
-                        + "': pkce-filter writes it (use " + keyFor(name) + " where there is one)");
+                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name + "': pkce-filter writes it"
+                        + keyFor(name).map(key -> "; set " + key + " instead").orElse(""));
             } else {
                 params.put(name, val);
             }
@@ -197,22 +198,24 @@ public final class ConfigurationLoader {
         return params;
     }
 
-    private static String keyFor(String param) {
-        return switch (param) {
+    /** The key that sets a reserved parameter; empty for those pkce-filter fixes or generates per login. */
+    private static Optional<String> keyFor(String param) {
+        return Optional.ofNullable(switch (param) {
             case "client_id" -> ConfigKey.CLIENT_ID.key();
             case "redirect_uri" -> ConfigKey.REDIRECT_URI.key();
             case "scope" -> ConfigKey.SCOPE.key();
             case "audience" -> ConfigKey.AUDIENCE.key();
-            default -> "no key: it is generated per login";
-        };
+            default -> null;
+        });
     }
 
-    private List<String> urlPatterns(ConfigKey key, List<String> fallback) {
+    private List<String> urlPatterns(ConfigKey key, List<String> fallback, boolean atLeastOne) {
         Optional<String> value = get(key);
         if (value.isEmpty()) {
             return fallback;
         }
         List<String> patterns = new ArrayList<>();
+        boolean invalid = false;
         for (String raw : value.get().split(",")) {
             String pattern = raw.trim();
             if (pattern.isEmpty()) {
@@ -221,9 +224,15 @@ public final class ConfigurationLoader {
             if (UrlPattern.isValid(pattern)) {
                 patterns.add(pattern);
             } else {
+                invalid = true;
                 problems.add(key.key() + " has '" + pattern + "', which is not a servlet URL pattern: use an exact"
                         + " path (/app/page), a prefix (/app/*), an extension (*.xhtml) or /");
             }
+        }
+        if (atLeastOne && patterns.isEmpty() && !invalid) {
+            // a filter mapping without a pattern is refused by the container, with a message naming no key
+            problems.add(key.key() + " '" + value.get() + "' lists no URL pattern: give at least one, such as"
+                    + " /app/*, or leave it unset to protect every path");
         }
         return patterns;
     }

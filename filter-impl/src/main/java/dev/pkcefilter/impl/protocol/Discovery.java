@@ -134,14 +134,15 @@ public final class Discovery {
         }
         try {
             URI uri = new URI(value.get());
-            if (uri.isAbsolute() && uri.getHost() != null
+            // RFC 6749 §3.1, §3.2: no fragment, or the parameters appended to it would never reach the server
+            if (uri.isAbsolute() && uri.getHost() != null && uri.getRawFragment() == null
                     && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // reported below
         }
-        problems.add("has a " + name + " that is not an absolute http(s) URL");
+        problems.add("has " + name + " that is not an absolute http(s) URL without a fragment");
         return null;
     }
 }

@@ -33,6 +33,9 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
     /** Lifetimes above this many seconds (2001-09-09) are read as epoch seconds, not as seconds from now. */
     static final long EPOCH_THRESHOLD = 1_000_000_000L;
 
+    /** The latest expiry accepted; later ones are a broken answer, not a token that never expires. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     public TokenResponse {
         Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(tokenType, "tokenType");
@@ -71,13 +74,13 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
                     .orElse(receivedAt);
             Optional<BigDecimal> expiresIn = JsonObjects.number(json, "expires_in");
             if (expiresIn.isPresent()) {
-                return Optional.of(base.plusSeconds(nonNegative("expires_in", expiresIn.get())));
+                return Optional.of(expiry("expires_in", expiresIn.get(), base, false));
             }
             for (String name : new String[] {"expiry", "expires"}) {
                 Optional<BigDecimal> value = JsonObjects.number(json, name);
                 if (value.isPresent()) {
-                    long seconds = nonNegative(name, value.get());
-                    return Optional.of(seconds > EPOCH_THRESHOLD ? Instant.ofEpochSecond(seconds) : base.plusSeconds(seconds));
+                    return Optional.of(expiry(name, value.get(), base,
+                            value.get().compareTo(BigDecimal.valueOf(EPOCH_THRESHOLD)) > 0));
                 }
             }
             return Optional.empty();
@@ -86,13 +89,22 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
         }
     }
 
-    private static long nonNegative(String name, BigDecimal value) {
-        long seconds = value.longValue();
-        if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(seconds)) != 0) {
+    /**
+     * The expiry a lifetime member gives: seconds after {@code base}, or epoch seconds when {@code absolute}. It must
+     * end by {@link #LATEST}, so that a broken or hostile answer cannot overflow the epoch milliseconds a
+     * {@code TokenSet} keeps.
+     */
+    private static Instant expiry(String name, BigDecimal value, Instant base, boolean absolute) {
+        if (value.signum() < 0 || value.stripTrailingZeros().scale() > 0) {
             throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
                     + ", which is not a whole number of seconds of zero or more");
         }
-        return seconds;
+        BigDecimal latest = BigDecimal.valueOf(LATEST.getEpochSecond() - (absolute ? 0 : base.getEpochSecond()));
+        if (value.compareTo(latest) > 0) {
+            throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
+                    + ", which ends after the year 9999");
+        }
+        return absolute ? Instant.ofEpochSecond(value.longValue()) : base.plusSeconds(value.longValue());
     }
 
     @Override

@@ -1,0 +1,69 @@
+package dev.pkcefilter.impl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pkcefilter.PkceConfiguration;
+
+class ConfigKeyTest {
+
+    @Test
+    void keepsThePublicKeyNames() {
+        List<String> names = Arrays.stream(ConfigKey.values())
+                .map(k -> k.key() + " " + k.environmentName() + " " + k.attribute()).toList();
+
+        assertEquals(List.of(
+                "pkce.issuer PKCE_ISSUER issuer",
+                "pkce.authorization-endpoint PKCE_AUTHORIZATION_ENDPOINT authorizationEndpoint",
+                "pkce.token-endpoint PKCE_TOKEN_ENDPOINT tokenEndpoint",
+                "pkce.revocation-endpoint PKCE_REVOCATION_ENDPOINT revocationEndpoint",
+                "pkce.end-session-endpoint PKCE_END_SESSION_ENDPOINT endSessionEndpoint",
+                "pkce.client-id PKCE_CLIENT_ID clientId",
+                "pkce.client-secret PKCE_CLIENT_SECRET clientSecret",
+                "pkce.client-auth PKCE_CLIENT_AUTH clientAuth",
+                "pkce.scope PKCE_SCOPE scope",
+                "pkce.audience PKCE_AUDIENCE audience",
+                "pkce.authorize-params PKCE_AUTHORIZE_PARAMS authorizeParams",
+                "pkce.token-request-format PKCE_TOKEN_REQUEST_FORMAT tokenRequestFormat",
+                "pkce.protected-paths PKCE_PROTECTED_PATHS protectedPaths",
+                "pkce.public-paths PKCE_PUBLIC_PATHS publicPaths",
+                "pkce.callback-path PKCE_CALLBACK_PATH callbackPath",
+                "pkce.logout-path PKCE_LOGOUT_PATH logoutPath",
+                "pkce.redirect-uri PKCE_REDIRECT_URI redirectUri",
+                "pkce.post-logout-redirect PKCE_POST_LOGOUT_REDIRECT postLogoutRedirect",
+                "pkce.refresh-skew PKCE_REFRESH_SKEW refreshSkew",
+                "pkce.login-timeout PKCE_LOGIN_TIMEOUT loginTimeout",
+                "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout"), names);
+    }
+
+    @Test
+    void mirrorsEveryAnnotationAttributeAndNothingElse() {
+        Set<String> attributes = Arrays.stream(PkceConfiguration.class.getDeclaredMethods()).map(Method::getName)
+                .collect(Collectors.toSet());
+        Set<String> keys = Arrays.stream(ConfigKey.values()).map(ConfigKey::attribute).collect(Collectors.toSet());
+
+        assertEquals(attributes, keys);
+    }
+
+    @Test
+    void mapsNamesToEnvironmentVariablesAsMicroProfileConfigDoes() {
+        assertEquals("PKCE_CLIENT_ID", ConfigKey.environmentName("pkce.client-id"));
+        assertEquals("SHOP_CLIENT_SECRET", ConfigKey.environmentName("shop.client-secret"));
+        assertEquals("A_B_C_D1", ConfigKey.environmentName("a/b:c d1"));
+    }
+
+    @Test
+    void tellsEveryWayToSetAKey() {
+        assertEquals("set pkce.client-id as a system property, environment variable PKCE_CLIENT_ID, web.xml"
+                + " context-param or filter init-param, or @PkceConfiguration(clientId = ...)",
+                ConfigKey.CLIENT_ID.howToSet());
+        assertEquals("pkce.client-id", ConfigKey.CLIENT_ID.toString());
+    }
+}

@@ -1,0 +1,403 @@
+package dev.pkcefilter.impl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.pkcefilter.impl.protocol.ClientSecret;
+
+class ConfigurationLoaderTest {
+
+    private static final String ONE = "pkce-filter configuration is invalid (1 problem):\n  - ";
+
+    @Test
+    void appliesTheDocumentedDefaults() {
+        ClientConfiguration config = Sources.minimal().load();
+
+        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.issuer());
+        assertEquals(Optional.empty(), config.authorizationEndpoint());
+        assertEquals(Optional.empty(), config.tokenEndpoint());
+        assertEquals(Optional.empty(), config.revocationEndpoint());
+        assertEquals(Optional.empty(), config.endSessionEndpoint());
+        assertEquals("shop", config.clientId());
+        assertEquals(Optional.empty(), config.clientSecret());
+        assertEquals(ClientAuthMethod.NONE, config.clientAuth());
+        assertEquals("", config.scope());
+        assertEquals(Optional.empty(), config.audience());
+        assertEquals(Map.of(), config.authorizeParams());
+        assertEquals(TokenRequestFormat.FORM, config.tokenRequestFormat());
+        assertEquals(List.of("/*"), config.protectedPaths());
+        assertEquals(List.of(), config.publicPaths());
+        assertEquals("/oauth/callback", config.callbackPath());
+        assertEquals("/oauth/logout", config.logoutPath());
+        assertEquals(Optional.empty(), config.redirectUri());
+        assertEquals(Optional.empty(), config.postLogoutRedirect());
+        assertEquals(Duration.ofSeconds(30), config.refreshSkew());
+        assertEquals(Duration.ofMinutes(10), config.loginTimeout());
+        assertEquals(Duration.ofSeconds(10), config.httpTimeout());
+    }
+
+    @Test
+    void readsEveryKey() {
+        Sources sources = new Sources()
+                .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "https://login.example.com/authorize")
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "https://login.example.com/oauth/token")
+                .servlet(ConfigKey.REVOCATION_ENDPOINT, "https://login.example.com/oauth/revoke")
+                .servlet(ConfigKey.END_SESSION_ENDPOINT, "https://login.example.com/v2/logout")
+                .servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.CLIENT_SECRET, "s3cret")
+                .servlet(ConfigKey.CLIENT_AUTH, "CLIENT_SECRET_POST")
+                .servlet(ConfigKey.SCOPE, "  openid \t profile\norders:read ")
+                .servlet(ConfigKey.AUDIENCE, "https://api.example.com")
+                .servlet(ConfigKey.AUTHORIZE_PARAMS, "prompt=login&&ui_locales=de%20en&max_age=0&login_hint")
+                .servlet(ConfigKey.TOKEN_REQUEST_FORMAT, "JSON")
+                .servlet(ConfigKey.PROTECTED_PATHS, " /app/* , *.xhtml,,/admin")
+                .servlet(ConfigKey.PUBLIC_PATHS, "/app/public/*")
+                .servlet(ConfigKey.CALLBACK_PATH, "/login/cb")
+                .servlet(ConfigKey.LOGOUT_PATH, "/login/out")
+                .servlet(ConfigKey.REDIRECT_URI, "https://shop.example.com/login/cb")
+                .servlet(ConfigKey.POST_LOGOUT_REDIRECT, "https://shop.example.com/bye")
+                .servlet(ConfigKey.REFRESH_SKEW, "PT0S")
+                .servlet(ConfigKey.LOGIN_TIMEOUT, "PT5M")
+                .servlet(ConfigKey.HTTP_TIMEOUT, "PT2.5S");
+
+        ClientConfiguration config = sources.load();
+
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("prompt", "login");
+        params.put("ui_locales", "de en");
+        params.put("max_age", "0");
+        params.put("login_hint", "");
+        assertEquals(Optional.empty(), config.issuer());
+        assertEquals(Optional.of(URI.create("https://login.example.com/authorize")), config.authorizationEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/token")), config.tokenEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/revoke")), config.revocationEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/v2/logout")), config.endSessionEndpoint());
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_POST, config.clientAuth());
+        assertEquals("openid profile orders:read", config.scope());
+        assertEquals(Optional.of("https://api.example.com"), config.audience());
+        assertEquals(List.copyOf(params.entrySet()), List.copyOf(config.authorizeParams().entrySet()));
+        assertEquals(TokenRequestFormat.JSON, config.tokenRequestFormat());
+        assertEquals(List.of("/app/*", "*.xhtml", "/admin"), config.protectedPaths());
+        assertEquals(List.of("/app/public/*"), config.publicPaths());
+        assertEquals("/login/cb", config.callbackPath());
+        assertEquals("/login/out", config.logoutPath());
+        assertEquals(Optional.of(URI.create("https://shop.example.com/login/cb")), config.redirectUri());
+        assertEquals(Optional.of("https://shop.example.com/bye"), config.postLogoutRedirect());
+        assertEquals(Duration.ZERO, config.refreshSkew());
+        assertEquals(Duration.ofMinutes(5), config.loginTimeout());
+        assertEquals(Duration.ofMillis(2500), config.httpTimeout());
+    }
+
+    @Test
+    void defaultsToClientSecretBasicWhenASecretIsSet() {
+        ClientConfiguration config = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET, "s3cret").load();
+
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.clientAuth());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertTrue(config.toString().contains("clientSecret=Optional[ClientSecret[redacted]]"), config.toString());
+    }
+
+    @Test
+    void takesEachKeyFromTheSourceOfHighestPrecedence() {
+        Sources sources = Sources.minimal();
+        sources.annotation.put("pkce.client-id", "annotation");
+        sources.annotation.put("pkce.scope", "annotation");
+        sources.annotation.put("pkce.audience", "annotation");
+        sources.annotation.put("pkce.logout-path", "/annotation");
+        sources.servlet.put("pkce.scope", "servlet");
+        sources.servlet.put("pkce.audience", "servlet");
+        sources.environment.put("PKCE_AUDIENCE", "environment");
+        sources.environment.put("PKCE_CLIENT_ID", "environment");
+        sources.external.put("pkce.client-id", "external");
+
+        ClientConfiguration config = sources.load();
+
+        assertEquals("external", config.clientId());
+        assertEquals(Optional.of("environment"), config.audience());
+        assertEquals("servlet", config.scope());
+        assertEquals("/annotation", config.logoutPath());
+    }
+
+    @Test
+    void readsAnnotationValuesWithPlaceholders() {
+        Sources sources = new Sources();
+        sources.annotation.put("pkce.issuer", "https://${AUTH_HOST:login.example.com}/realms/shop");
+        sources.annotation.put("pkce.client-id", "shop");
+        sources.annotation.put("pkce.client-secret", "${SHOP_SECRET}");
+        sources.environment.put("SHOP_SECRET", "s3cret");
+
+        ClientConfiguration config = sources.load();
+
+        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.issuer());
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
+    }
+
+    @Test
+    void reportsAnUnresolvedPlaceholder() {
+        Sources sources = Sources.minimal();
+        sources.annotation.put("pkce.client-secret", "${SHOP_SECRET}");
+        sources.annotation.put("pkce.client-auth", "client_secret_post");
+
+        assertEquals("pkce-filter configuration is invalid (2 problems):\n"
+                + "  - @PkceConfiguration(clientSecret) refers to ${SHOP_SECRET}, which is not set: set it as a system"
+                + " property, MicroProfile Config property or environment variable, or give a default as"
+                + " ${NAME:default}\n"
+                + "  - pkce.client-auth is client_secret_post but pkce.client-secret is not set: set"
+                + " pkce.client-secret as a system property, environment variable PKCE_CLIENT_SECRET, web.xml"
+                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or use none for a"
+                + " public client", sources.failure());
+    }
+
+    @Test
+    void acceptsBothEndpointsInsteadOfAnIssuer() {
+        ClientConfiguration config = new Sources().servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "http://localhost:8180/authorize")
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "http://localhost:8180/token").load();
+
+        assertEquals(Optional.of(URI.create("http://localhost:8180/token")), config.tokenEndpoint());
+    }
+
+    @Test
+    void rejectsAMissingClientId() {
+        assertEquals(ONE + "pkce.client-id is missing: set pkce.client-id as a system property, environment variable"
+                + " PKCE_CLIENT_ID, web.xml context-param or filter init-param, or @PkceConfiguration(clientId = ...)",
+                new Sources().servlet(ConfigKey.ISSUER, "https://login.example.com").failure());
+    }
+
+    @Test
+    void rejectsAMissingAuthorizationServer() {
+        String expected = ONE + "no authorization server: set pkce.issuer (endpoints are then discovered), or both"
+                + " pkce.authorization-endpoint and pkce.token-endpoint";
+
+        assertEquals(expected, new Sources().servlet(ConfigKey.CLIENT_ID, "shop").failure());
+        assertEquals(expected, new Sources().servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "https://login.example.com/authorize").failure());
+        assertEquals(expected, new Sources().servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "https://login.example.com/token").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"login.example.com", "/realms/shop", "ftp://login.example.com/realms/shop", "https://",
+            "https:///realms/shop", "https://login.example.com/realms/shop#x", "https://login example.com",
+            "mailto:admin@example.com"})
+    void rejectsAMalformedUrl(String url) {
+        assertEquals(ONE + "pkce.issuer '" + url + "' is not an absolute http(s) URL without a fragment, such as"
+                + " https://login.example.com/realms/main",
+                new Sources().servlet(ConfigKey.CLIENT_ID, "shop").servlet(ConfigKey.ISSUER, url).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pkce.authorization-endpoint", "pkce.token-endpoint", "pkce.revocation-endpoint",
+            "pkce.end-session-endpoint"})
+    void rejectsAMalformedUrlInAnyEndpointKey(String key) {
+        Sources sources = Sources.minimal();
+        sources.servlet.put(key, "/relative");
+
+        assertEquals(ONE + key + " '/relative' is not an absolute http(s) URL without a fragment, such as"
+                + " https://login.example.com/realms/main", sources.failure());
+    }
+
+    @Test
+    void rejectsAMalformedRedirectUriWithAnExampleOfOne() {
+        assertEquals(ONE + "pkce.redirect-uri '/oauth/callback' is not an absolute http(s) URL without a fragment,"
+                + " such as https://app.example.com/oauth/callback",
+                Sources.minimal().servlet(ConfigKey.REDIRECT_URI, "/oauth/callback").failure());
+    }
+
+    @Test
+    void rejectsAnUnknownClientAuthenticationListingTheAllowedOnes() {
+        assertEquals(ONE + "pkce.client-auth 'private_key_jwt' is not known: use one of none, client_secret_basic,"
+                + " client_secret_post", Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, "private_key_jwt").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"client_secret_basic", "client_secret_post"})
+    void rejectsASecretMethodWithoutASecret(String method) {
+        assertEquals(ONE + "pkce.client-auth is " + method + " but pkce.client-secret is not set: set"
+                + " pkce.client-secret as a system property, environment variable PKCE_CLIENT_SECRET, web.xml"
+                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or use none for a"
+                + " public client", Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, method).failure());
+    }
+
+    @Test
+    void rejectsNoneWithASecretWithoutShowingTheSecret() {
+        String message = Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, "none")
+                .servlet(ConfigKey.CLIENT_SECRET, "TopSecret-123").failure();
+
+        assertEquals(ONE + "pkce.client-auth is none but pkce.client-secret is set: remove the secret for a public"
+                + " client, or use client_secret_basic or client_secret_post", message);
+    }
+
+    @Test
+    void rejectsAnUnknownTokenRequestFormat() {
+        assertEquals(ONE + "pkce.token-request-format 'xml' is not known: use one of form or json",
+                Sources.minimal().servlet(ConfigKey.TOKEN_REQUEST_FORMAT, "xml").failure());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"client_id,'; set pkce.client-id instead'", "redirect_uri,'; set pkce.redirect-uri instead'",
+            "scope,'; set pkce.scope instead'", "audience,'; set pkce.audience instead'", "response_type,''",
+            "state,''", "code_challenge,''", "code_challenge_method,''"})
+    void rejectsAuthorizeParamsThatPkceFilterWrites(String name, String hint) {
+        assertEquals(ONE + "pkce.authorize-params may not set '" + name + "': pkce-filter writes it" + hint,
+                Sources.minimal().servlet(ConfigKey.AUTHORIZE_PARAMS, "prompt=login&" + name + "=x").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a=%zz", "a%=b", "ui_locales=100%"})
+    void rejectsBadPercentEncodingInAuthorizeParams(String pair) {
+        assertEquals(ONE + "pkce.authorize-params has invalid percent-encoding in '" + pair + "': write it as"
+                + " name=value&name2=value2, percent-encoding reserved characters",
+                Sources.minimal().servlet(ConfigKey.AUTHORIZE_PARAMS, "prompt=login&" + pair).failure());
+    }
+
+    @Test
+    void rejectsAnAuthorizeParamWithoutAName() {
+        assertEquals(ONE + "pkce.authorize-params has a parameter without a name in '=login': write it as"
+                + " name=value&name2=value2",
+                Sources.minimal().servlet(ConfigKey.AUTHORIZE_PARAMS, "=login").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app/*", "/app*", "/app/*/orders", "*.", "*.x/y", "**"})
+    void rejectsBadUrlPatterns(String pattern) {
+        String hint = "', which is not a servlet URL pattern: use an exact path (/app/page), a prefix (/app/*), an"
+                + " extension (*.xhtml) or /";
+
+        assertEquals(ONE + "pkce.protected-paths has '" + pattern + hint,
+                Sources.minimal().servlet(ConfigKey.PROTECTED_PATHS, "/ok/*," + pattern).failure());
+        assertEquals(ONE + "pkce.public-paths has '" + pattern + hint,
+                Sources.minimal().servlet(ConfigKey.PUBLIC_PATHS, pattern + ", /ok").failure());
+    }
+
+    @Test
+    void rejectsProtectedPathsWithoutAPattern() {
+        assertEquals(ONE + "pkce.protected-paths ', ,' lists no URL pattern: give at least one, such as /app/*, or"
+                + " leave it unset to protect every path",
+                Sources.minimal().servlet(ConfigKey.PROTECTED_PATHS, ", ,").failure());
+    }
+
+    @Test
+    void acceptsPublicPathsWithoutAPattern() {
+        assertEquals(List.of(), Sources.minimal().servlet(ConfigKey.PUBLIC_PATHS, ",").load().publicPaths());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"oauth/callback", "//oauth/callback", "/oauth/*", "/oauth/callback?x=1", "/oauth#cb",
+            "/"})
+    void rejectsABadCallbackOrLogoutPath(String path) {
+        assertEquals(ONE + "pkce.callback-path '" + path + "' is not a path inside the application: use an exact path"
+                + " starting with /, such as /oauth/callback",
+                Sources.minimal().servlet(ConfigKey.CALLBACK_PATH, path).failure());
+        assertEquals(ONE + "pkce.logout-path '" + path + "' is not a path inside the application: use an exact path"
+                + " starting with /, such as /oauth/logout",
+                Sources.minimal().servlet(ConfigKey.LOGOUT_PATH, path).failure());
+    }
+
+    @Test
+    void rejectsTheSamePathForCallbackAndLogout() {
+        assertEquals(ONE + "pkce.callback-path and pkce.logout-path are both '/oauth/logout': give them different"
+                + " paths", Sources.minimal().servlet(ConfigKey.CALLBACK_PATH, "/oauth/logout").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/bye?reason=logout", "https://shop.example.com/", "http://localhost:8080/"})
+    void acceptsAPathOrAbsoluteUrlAfterLogout(String target) {
+        assertEquals(Optional.of(target),
+                Sources.minimal().servlet(ConfigKey.POST_LOGOUT_REDIRECT, target).load().postLogoutRedirect());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"//evil.example/", "/\\evil.example", "evil.example/bye", "javascript:alert(1)",
+            "ftp://shop.example.com/", "https:///bye"})
+    void rejectsABadPostLogoutRedirect(String target) {
+        assertEquals(ONE + "pkce.post-logout-redirect '" + target + "' is neither a path starting with / nor an"
+                + " absolute http(s) URL", Sources.minimal().servlet(ConfigKey.POST_LOGOUT_REDIRECT, target).failure());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pkce.refresh-skew,PT30S,30", "pkce.login-timeout,PT10M,600", "pkce.http-timeout,PT10S,10"})
+    void rejectsADurationThatIsNotIso8601(String key, String fallback, long seconds) {
+        Sources sources = Sources.minimal();
+        sources.servlet.put(key, "10s");
+
+        assertEquals(ONE + key + " '10s' is not an ISO-8601 duration: write it like " + fallback + " (" + seconds
+                + " seconds) or PT5M", sources.failure());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pkce.refresh-skew,zero or more,PT30S", "pkce.login-timeout,positive,PT10M",
+            "pkce.http-timeout,positive,PT10S"})
+    void rejectsANegativeDuration(String key, String rule, String fallback) {
+        Sources sources = Sources.minimal();
+        sources.servlet.put(key, "-PT1S");
+
+        assertEquals(ONE + key + " '-PT1S' must be " + rule + ", such as " + fallback, sources.failure());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pkce.login-timeout,PT10M", "pkce.http-timeout,PT10S"})
+    void rejectsAZeroTimeout(String key, String fallback) {
+        Sources sources = Sources.minimal();
+        sources.servlet.put(key, "PT0S");
+
+        assertEquals(ONE + key + " 'PT0S' must be positive, such as " + fallback, sources.failure());
+    }
+
+    @Test
+    void listsEveryProblemInOneMessage() {
+        Sources sources = new Sources()
+                .servlet(ConfigKey.CLIENT_SECRET, "TopSecret-123")
+                .servlet(ConfigKey.CLIENT_AUTH, "none")
+                .servlet(ConfigKey.TOKEN_REQUEST_FORMAT, "xml")
+                .servlet(ConfigKey.PROTECTED_PATHS, "app/*")
+                .servlet(ConfigKey.CALLBACK_PATH, "/oauth/logout")
+                .servlet(ConfigKey.LOGIN_TIMEOUT, "10m");
+
+        String message = sources.failure();
+
+        assertEquals("pkce-filter configuration is invalid (7 problems):\n"
+                + "  - no authorization server: set pkce.issuer (endpoints are then discovered), or both"
+                + " pkce.authorization-endpoint and pkce.token-endpoint\n"
+                + "  - pkce.client-id is missing: set pkce.client-id as a system property, environment variable"
+                + " PKCE_CLIENT_ID, web.xml context-param or filter init-param, or @PkceConfiguration(clientId = ...)\n"
+                + "  - pkce.client-auth is none but pkce.client-secret is set: remove the secret for a public client,"
+                + " or use client_secret_basic or client_secret_post\n"
+                + "  - pkce.token-request-format 'xml' is not known: use one of form or json\n"
+                + "  - pkce.protected-paths has 'app/*', which is not a servlet URL pattern: use an exact path"
+                + " (/app/page), a prefix (/app/*), an extension (*.xhtml) or /\n"
+                + "  - pkce.callback-path and pkce.logout-path are both '/oauth/logout': give them different paths\n"
+                + "  - pkce.login-timeout '10m' is not an ISO-8601 duration: write it like PT10M (600 seconds) or PT5M",
+                message);
+    }
+
+    @Test
+    void neverShowsTheClientSecretInAnyMessage() {
+        String secret = "TopSecret-123";
+        Sources sources = new Sources();
+        for (ConfigKey key : ConfigKey.values()) {
+            sources.servlet(key, "bad value");
+        }
+        sources.servlet(ConfigKey.CLIENT_SECRET, secret);
+        sources.servlet(ConfigKey.CLIENT_ID, "");
+
+        String message = sources.failure();
+
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (17 problems):\n"), message);
+        assertFalse(message.contains(secret), message);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.pkcefilter.impl.session;
+
+import static dev.pkcefilter.impl.session.PendingLoginsTest.T0;
+import static dev.pkcefilter.impl.session.PendingLoginsTest.TIMEOUT;
+import static dev.pkcefilter.impl.session.PendingLoginsTest.login;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.PendingLogins.Outcome;
+import dev.pkcefilter.impl.session.PendingLogins.Taken;
+
+class SessionStoreTest {
+
+    private final SessionStore store = new SessionStore(TIMEOUT);
+    private final FakeSession fake = new FakeSession("session-1");
+
+    @Test
+    void keepsSeveralPendingLoginsInTheSession() {
+        PendingLogin first = login("/app/a", T0);
+        PendingLogin second = login("/app/b", T0.plusSeconds(1));
+
+        store.addPendingLogin(fake.session, first, T0);
+        store.addPendingLogin(fake.session, second, T0.plusSeconds(1));
+
+        assertEquals(List.of(first, second), store.pendingLogins(fake.session).logins());
+        assertEquals(List.of(SessionStore.PENDING, SessionStore.PENDING), fake.writes);
+        Taken taken = store.takePendingLogin(fake.session, first.state().value(), T0.plusSeconds(2));
+        assertEquals(Outcome.FOUND, taken.outcome());
+        assertSame(first, taken.login().orElseThrow());
+        assertEquals(List.of(second), store.pendingLogins(fake.session).logins());
+    }
+
+    @Test
+    void keepsAtMostTenPendingLoginsInTheSession() {
+        PendingLogin oldest = login("/0", T0);
+        store.addPendingLogin(fake.session, oldest, T0);
+        for (int i = 1; i <= 10; i++) {
+            store.addPendingLogin(fake.session, login("/" + i, T0.plusSeconds(i)), T0.plusSeconds(i));
+        }
+
+        assertEquals(10, store.pendingLogins(fake.session).logins().size());
+        assertEquals(Outcome.UNKNOWN,
+                store.takePendingLogin(fake.session, oldest.state().value(), T0.plusSeconds(20)).outcome());
+    }
+
+    @Test
+    void rejectsTheSecondUseOfAState() {
+        PendingLogin login = login("/app", T0);
+        store.addPendingLogin(fake.session, login, T0);
+
+        Taken first = store.takePendingLogin(fake.session, login.state().value(), T0.plusSeconds(1));
+        Taken second = store.takePendingLogin(fake.session, login.state().value(), T0.plusSeconds(2));
+
+        assertEquals(Outcome.FOUND, first.outcome());
+        assertEquals(Outcome.UNKNOWN, second.outcome());
+        assertEquals(Optional.empty(), second.login());
+    }
+
+    @Test
+    void leavesTheSessionUntouchedForAnUnknownState() {
+        PendingLogin login = login("/app", T0);
+        store.addPendingLogin(fake.session, login, T0);
+        Object before = fake.attributes.get(SessionStore.PENDING);
+        fake.writes.clear();
+
+        Taken taken = store.takePendingLogin(fake.session, "forged", T0.plus(TIMEOUT).plusSeconds(1));
+
+        assertEquals(Outcome.UNKNOWN, taken.outcome());
+        assertEquals(List.of(), fake.writes);
+        assertSame(before, fake.attributes.get(SessionStore.PENDING));
+    }
+
+    @Test
+    void reportsAnExpiredStateAndPrunesItFromTheSession() {
+        PendingLogin login = login("/app", T0);
+        store.addPendingLogin(fake.session, login, T0);
+
+        Taken taken = store.takePendingLogin(fake.session, login.state().value(), T0.plus(TIMEOUT));
+
+        assertEquals(Outcome.EXPIRED, taken.outcome());
+        assertEquals(Optional.empty(), taken.login());
+        assertTrue(store.pendingLogins(fake.session).isEmpty());
+        assertEquals(Outcome.UNKNOWN,
+                store.takePendingLogin(fake.session, login.state().value(), T0.plus(TIMEOUT)).outcome());
+    }
+
+    @Test
+    void findsNothingInASessionWithoutPendingLogins() {
+        Taken taken = store.takePendingLogin(fake.session, "any", T0);
+
+        assertEquals(Outcome.UNKNOWN, taken.outcome());
+        assertSame(PendingLogins.NONE, store.pendingLogins(fake.session));
+        assertEquals(List.of(), fake.writes);
+    }
+
+    @Test
+    void losesNoConcurrentlyAddedLogin() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            FakeSession shared = new FakeSession("shared-" + round);
+            List<PendingLogin> added = addConcurrently(shared, PendingLogins.MAX_PENDING);
+
+            Set<PendingLogin> kept = new HashSet<>(store.pendingLogins(shared.session).logins());
+            assertEquals(new HashSet<>(added), kept, "round " + round);
+        }
+    }
+
+    @Test
+    void keepsExactlyTheBoundWhenMoreAreAddedConcurrently() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            FakeSession shared = new FakeSession("crowded-" + round);
+            List<PendingLogin> added = addConcurrently(shared, 3 * PendingLogins.MAX_PENDING);
+
+            List<PendingLogin> kept = store.pendingLogins(shared.session).logins();
+            assertEquals(PendingLogins.MAX_PENDING, kept.size(), "round " + round);
+            assertTrue(added.containsAll(kept));
+        }
+    }
+
+    private List<PendingLogin> addConcurrently(FakeSession shared, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<PendingLogin> logins = new ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                PendingLogin login = login("/tab/" + i, T0);
+                logins.add(login);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    store.addPendingLogin(shared.session, login, T0);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : done) {
+                future.get(10, TimeUnit.SECONDS);
+            }
+            return logins;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void storesAndReadsTheTokens() {
+        TokenSet tokens = TokenSet.from(new TokenResponse("AT", "Bearer", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty()), "openid");
+
+        assertEquals(Optional.empty(), SessionStore.tokens(fake.session));
+        assertNull(SessionStore.tokensOrNull(fake.session));
+        store.storeTokens(fake.session, tokens);
+
+        assertSame(tokens, SessionStore.tokens(fake.session).orElseThrow());
+        assertSame(tokens, SessionStore.tokensOrNull(fake.session));
+        assertEquals(Optional.empty(), SessionStore.tokens(null));
+        assertEquals(List.of(SessionStore.TOKENS), fake.writes);
+    }
+
+    @Test
+    void ignoresAnAttributeOfAnotherType() {
+        fake.attributes.put(SessionStore.PENDING, "left by an older version");
+        fake.attributes.put(SessionStore.TOKENS, "left by an older version");
+
+        assertSame(PendingLogins.NONE, store.pendingLogins(fake.session));
+        assertNull(SessionStore.tokensOrNull(fake.session));
+        store.addPendingLogin(fake.session, login("/app", Instant.EPOCH), Instant.EPOCH);
+        assertEquals(1, store.pendingLogins(fake.session).logins().size());
+    }
+}

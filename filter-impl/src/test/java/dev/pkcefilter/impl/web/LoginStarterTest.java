@@ -1,0 +1,74 @@
+package dev.pkcefilter.impl.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.config.ConfigSources;
+import dev.pkcefilter.impl.config.ConfigurationLoader;
+
+class LoginStarterTest {
+
+    private static ClientConfiguration config(String... keysAndValues) {
+        Map<String, String> params = new HashMap<>();
+        params.put("pkce.issuer", "https://login.example.com/realms/shop");
+        params.put("pkce.client-id", "shop");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            params.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null, params::get,
+                Map.of()));
+    }
+
+    private static URI redirectUri(String scheme, String host, int port, String contextPath,
+                                   ClientConfiguration config) {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.scheme = scheme;
+        request.serverName = host;
+        request.serverPort = port;
+        request.contextPath = contextPath;
+        return LoginStarter.redirectUri(request.build(), config);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "http,  80,   http://app.example/shop/oauth/callback",
+            "https, 443,  https://app.example/shop/oauth/callback",
+            "http,  8080, http://app.example:8080/shop/oauth/callback",
+            "https, 8443, https://app.example:8443/shop/oauth/callback",
+            "http,  443,  http://app.example:443/shop/oauth/callback",
+            "https, 80,   https://app.example:80/shop/oauth/callback"})
+    void omitsOnlyTheDefaultPortOfTheScheme(String scheme, int port, String expected) {
+        assertEquals(URI.create(expected), redirectUri(scheme, "app.example", port, "/shop", config()));
+    }
+
+    @Test
+    void bracketsAnIpv6Literal() {
+        assertEquals(URI.create("http://[::1]:8080/shop/oauth/callback"),
+                redirectUri("http", "::1", 8080, "/shop", config()));
+        assertEquals(URI.create("https://[2001:db8::7]/shop/oauth/callback"),
+                redirectUri("https", "[2001:db8::7]", 443, "/shop", config()));
+    }
+
+    @Test
+    void usesTheRootContextAndTheConfiguredCallbackPath() {
+        assertEquals(URI.create("https://app.example/login/cb"),
+                redirectUri("https", "app.example", 443, "", config("pkce.callback-path", "/login/cb")));
+    }
+
+    @Test
+    void prefersTheConfiguredRedirectUri() {
+        ClientConfiguration config = config("pkce.redirect-uri", "https://shop.example.com/oauth/callback");
+
+        assertEquals(URI.create("https://shop.example.com/oauth/callback"),
+                redirectUri("http", "10.0.0.7", 8080, "/internal", config));
+    }
+}

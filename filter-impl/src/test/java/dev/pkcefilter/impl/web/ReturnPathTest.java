@@ -1,0 +1,70 @@
+package dev.pkcefilter.impl.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReturnPathTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/app", "/shop/app/orders?page=2&sort=desc", "/shop/app/a%20b", "/app/~user/",
+            "/app?next=//evil.example", "/app;jsessionid=ABC", "/app/%2F%2Fevil.example"})
+    void acceptsAPathOnThisOrigin(String target) {
+        assertTrue(ReturnPath.isSafe(target));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"//evil.example", "//evil.example/app", "/\\evil.example", "\\\\evil.example",
+            "/app\\..\\x", "https://evil.example/", "http:/evil.example", "javascript:alert(1)", "app/orders",
+            "/app\r\nSet-Cookie: a=b", "/app\nx", "/app\rx", "/app x", "/app\tx", "/app\u0000", "/app\u007f",
+            "/caf\u00e9", "/app/\u2028", "/\uff0f\uff0fevil.example"})
+    void rejectsAnythingElse(String target) {
+        assertFalse(ReturnPath.isSafe(target));
+    }
+
+    @Test
+    void rejectsAnOverlongTarget() {
+        assertTrue(ReturnPath.isSafe("/" + "a".repeat(8191)));
+        assertFalse(ReturnPath.isSafe("/" + "a".repeat(8192)));
+    }
+
+    @Test
+    void returnsToThePathAndQueryOfAGet() {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.queryString = "page=2&sort=desc";
+
+        assertEquals("/shop/app/orders?page=2&sort=desc", ReturnPath.of(request.build()));
+    }
+
+    @Test
+    void returnsToThePathOfAHeadWithoutQuery() {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.method = "HEAD";
+
+        assertEquals("/shop/app/orders", ReturnPath.of(request.build()));
+    }
+
+    @Test
+    void returnsToTheContextRootAfterAPost() {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.method = "POST";
+        request.queryString = "x=1";
+
+        assertEquals("/shop/", ReturnPath.of(request.build()));
+    }
+
+    @Test
+    void returnsToTheContextRootForAnUnsafeTarget() {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.contextPath = "";
+        request.requestURI = "//evil.example/app";
+
+        assertEquals("/", ReturnPath.of(request.build()));
+    }
+}
