@@ -86,11 +86,8 @@ public final class TokenEndpointClient {
         String message = "The token endpoint " + request.endpoint().getHost() + " " + what + " ("
                 + request.grantParameters().get("grant_type") + " grant)";
         LOG.log(Level.WARNING, message + error.flatMap(OAuthError::description)
-                .map(d -> ": " + truncate(d)).orElse(""));
+                .map(d -> ": " + RemoteText.clean(d, 200)).orElse(""));
         return new TokenEndpointException(failure, message, error, cause);
     }
 
-    private static String truncate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
-    }
 }

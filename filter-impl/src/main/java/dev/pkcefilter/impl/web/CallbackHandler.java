@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.RemoteText;
 import dev.pkcefilter.impl.protocol.TokenEndpointException;
 import dev.pkcefilter.impl.protocol.TokenRequest;
 import dev.pkcefilter.impl.protocol.TokenResponse;
@@ -87,10 +88,10 @@ final class CallbackHandler {
         if (error != null) {
             String description = request.getParameter("error_description");
             boolean denied = "access_denied".equals(error);
-            LOG.log(Level.INFO, "The authorization server answered the login with error " + truncate(error));
+            LOG.log(Level.INFO, "The authorization server answered the login with error " + RemoteText.clean(error, 300));
             refuse(response, denied ? 403 : 401, denied ? "Sign-in was declined" : "Sign-in failed",
                     "The authorization server did not sign you in. It said:",
-                    truncate(error) + (description == null ? "" : ": " + truncate(description)), login.returnPath());
+                    RemoteText.clean(error, 300) + (description == null ? "" : ": " + RemoteText.clean(description, 300)), login.returnPath());
             return;
         }
         String code = request.getParameter("code");
@@ -112,7 +113,7 @@ final class CallbackHandler {
             refuse(response, timeout ? 504 : 502, "Sign-in could not be completed", timeout
                     ? "The authorization server did not answer in time."
                     : "The authorization server did not give this application its tokens.",
-                    e.error().map(c -> c + e.errorDescription().map(d -> ": " + truncate(d)).orElse(""))
+                    e.error().map(c -> c + e.errorDescription().map(d -> ": " + RemoteText.clean(d, 300)).orElse(""))
                             .orElse(null), login.returnPath());
             return;
         }
@@ -139,7 +140,4 @@ final class CallbackHandler {
         Responses.errorPage(response, status, title, message, detail, againHref);
     }
 
-    private static String truncate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
-    }
 }

@@ -48,7 +48,14 @@ final class LoginStarter {
         ClientConfiguration config = context.config();
         State state = State.generate(context.random());
         CodeVerifier verifier = CodeVerifier.generate(context.random()); // RFC 7636 §4.1, 256 bits
-        URI redirectUri = redirectUri(request, config);
+        URI redirectUri;
+        try {
+            redirectUri = redirectUri(request, config);
+        } catch (IllegalArgumentException e) { // a Host header that makes no URI
+            Responses.errorPage(response, HttpServletResponse.SC_BAD_REQUEST, "Bad request",
+                    "The request's host name is not valid.", null, request.getContextPath() + "/");
+            return;
+        }
         Instant now = context.clock().instant();
         context.store().addPendingLogin(request.getSession(true),
                 new PendingLogin(state, verifier, redirectUri, ReturnPath.of(request), now), now);
