@@ -54,7 +54,7 @@ public final class DemoMain {
                 ==================================================================
 
                 """, APP_URL, KeycloakServer.USER, KeycloakServer.PASSWORD, keycloak.baseUrl(), KeycloakServer.REALM,
-                logDir.resolve("keycloak.log"), logDir.resolve("payara-micro.log"));
+                logDir.resolve("keycloak-8180.log"), logDir.resolve("payara-micro.log"));
 
         int exit = payara.waitFor(); // until Ctrl-C (the shutdown hooks stop both servers)
         System.out.println("Payara Micro ended (exit " + exit + ").");

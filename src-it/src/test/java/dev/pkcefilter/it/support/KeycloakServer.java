@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  *
  * <p>One instance per port and JVM: {@link #start} returns the running one, and reuses a Keycloak
  * that already answers on the port (started elsewhere, left alone at the end). A Keycloak started here
- * is stopped, with its process tree, by a JVM shutdown hook. Output goes to {@code keycloak.log} in
- * the directory named by the system property {@code it.log.dir} (default {@code target}).
+ * is stopped, with its process tree, by a JVM shutdown hook. Output goes to {@code keycloak.log} (test
+ * ports) or {@code keycloak-<port>.log} in the directory named by the system property
+ * {@code it.log.dir} (default {@code target}).
  *
  * <p>Keycloak's home is the system property {@code keycloak.home} (the build unpacks the
  * distribution into {@code target/}). Its H2 database in {@code data/h2} survives between runs, which
@@ -37,12 +38,14 @@ public final class KeycloakServer {
 
     /** The realm of the tests and the demo. */
     public static final String REALM = "pkce-example";
-    /** The user of the realm, and the password. */
+    /** The realm's user (Alice Liddell, alice@example.org). */
     public static final String USER = "alice";
+    /** {@link #USER}'s password. */
     public static final String PASSWORD = "alice-password";
 
-    /** Ports of the test instance; the demo uses 8180 and 9000. */
+    /** HTTP port of the test instance (the demo's is 8180). */
     public static final int TEST_HTTP_PORT = 18180;
+    /** Management (health) port of the test instance (the demo's is 9000). */
     public static final int TEST_MANAGEMENT_PORT = 19000;
 
     private static final String REALM_RESOURCE = "/keycloak/" + REALM + "-realm.json";
@@ -69,7 +72,9 @@ public final class KeycloakServer {
         KeycloakServer server = RUNNING.get(httpPort);
         if (server == null) {
             server = new KeycloakServer(httpPort, managementPort);
-            if (!server.answers(server.discoveryUrl())) {
+            if (server.answers(server.discoveryUrl())) {
+                System.out.println("Keycloak already answers on " + server.baseUrl() + "; using it (not stopped here)");
+            } else {
                 server.launch();
             }
             RUNNING.put(httpPort, server);
@@ -87,6 +92,7 @@ public final class KeycloakServer {
         return baseUrl() + "/realms/" + REALM;
     }
 
+    /** The realm's OpenID Connect discovery document. */
     public String discoveryUrl() {
         return issuer() + "/.well-known/openid-configuration";
     }
@@ -101,7 +107,9 @@ public final class KeycloakServer {
 
     private void launch() {
         Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
-        Path log = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath().resolve("keycloak.log");
+        // keycloak.log for the test instance, keycloak-<port>.log for others (the demo's: keycloak-8180.log)
+        String logName = httpPort == TEST_HTTP_PORT ? "keycloak.log" : "keycloak-" + httpPort + ".log";
+        Path log = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath().resolve(logName);
         installRealm(home);
         ProcessBuilder builder = new ProcessBuilder("/bin/bash", home.resolve("bin/kc.sh").toString(),
                 "start-dev",
@@ -152,15 +160,31 @@ public final class KeycloakServer {
         for (String url : readiness) {
             while (!answers(url)) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+                    throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log + hint(log));
                 }
                 if (System.nanoTime() > deadline) {
                     stop();
-                    throw new IllegalStateException("Keycloak not ready after " + STARTUP_TIMEOUT + "; see " + log);
+                    throw new IllegalStateException("Keycloak not ready after " + STARTUP_TIMEOUT + "; see " + log + hint(log));
                 }
                 sleep(Duration.ofMillis(500));
             }
         }
+    }
+
+    /** The likely cause of a failed start, read from the log. */
+    private static String hint(Path log) {
+        try {
+            String text = Files.readString(log);
+            if (text.contains("The file is locked")) {
+                return " (another Keycloak uses the same home and database; is the demo running?)";
+            }
+            if (text.contains("Address already in use") || text.contains("Port already bound")) {
+                return " (a port is in use)";
+            }
+        } catch (IOException unreadable) {
+            // no hint
+        }
+        return "";
     }
 
     /** True if a GET of the URL answers 200. */
