@@ -35,7 +35,7 @@ public final class ExampleWar {
         WebArchive archive = ShrinkWrap.createFromZipFile(WebArchive.class, war); // named example.war
         String xml = params.entrySet().stream()
                 .map(p -> "<context-param><param-name>" + p.getKey() + "</param-name><param-value>"
-                        + p.getValue() + "</param-value></context-param>")
+                        + xmlText(p.getValue()) + "</param-value></context-param>")
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
         Node existing = archive.get("WEB-INF/web.xml");
         String webXml;
@@ -54,5 +54,9 @@ public final class ExampleWar {
             }
         }
         return archive.setWebXML(new StringAsset(webXml));
+    }
+
+    private static String xmlText(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
