@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  */
 public final class BrowserlessClient {
 
-    /** What a browser sends when the user navigates to a page. */
-    public static final Map<String, String> NAVIGATION = Map.of("Accept", "text/html,application/xhtml+xml");
+    /** What a browser sends when the user navigates to a page (the Accept of Firefox and Chrome). */
+    public static final Map<String, String> NAVIGATION =
+            Map.of("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
     /** What a script ({@code fetch}, XHR) asking for JSON sends. */
     public static final Map<String, String> XHR = Map.of("Accept", "application/json");
 
