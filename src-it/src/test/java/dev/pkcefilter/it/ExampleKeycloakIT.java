@@ -1,0 +1,93 @@
+package dev.pkcefilter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.BrowserlessClient.Result;
+import dev.pkcefilter.it.support.ExampleWar;
+import dev.pkcefilter.it.support.KeycloakServer;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real example WAR on Payara Micro against a real Keycloak: a person signs in, the application
+ * holds a token and uses it; a script without a session is refused with 401.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ExampleKeycloakIT {
+
+    @ArquillianResource
+    private URL base; // http://localhost:18080/example/
+
+    @Deployment(testable = false)
+    static WebArchive example() {
+        // started here, before the archive is deployed; stopped when the test JVM ends
+        return ExampleWar.withContextParams(Map.of("pkce.issuer", KeycloakServer.forTests().issuer()));
+    }
+
+    @Test
+    void publicPageIsOpen() {
+        HttpResponse<String> page = new BrowserlessClient().get(app(""), BrowserlessClient.NAVIGATION);
+        assertEquals(200, page.statusCode(), page.body());
+    }
+
+    @Test
+    void navigationWithoutSessionIsSentToKeycloakWithPkce() {
+        HttpResponse<String> response = new BrowserlessClient().get(app("app/"), BrowserlessClient.NAVIGATION);
+
+        assertEquals(302, response.statusCode(), response.body());
+        String location = response.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/auth?"), location);
+        String query = URI.create(location).getRawQuery();
+        for (String expected : new String[] {"response_type=code", "client_id=pkce-example", "code_challenge_method=S256"}) {
+            assertTrue(("&" + query + "&").contains("&" + expected + "&"), expected + " missing in " + location);
+        }
+        assertTrue(query.matches("(.*&)?code_challenge=[A-Za-z0-9_-]{43}(&.*)?"), location);
+        assertTrue(query.matches("(.*&)?state=[^&]{16,}(&.*)?"), location);
+    }
+
+    @Test
+    void signInReturnsToTheRequestedUrlAndTheTokenWorks() {
+        BrowserlessClient browser = new BrowserlessClient();
+        String requested = app("app/token?x=1&y=%2F");
+
+        Result result = browser.loginAtKeycloak(requested, KeycloakServer.USER, KeycloakServer.PASSWORD);
+
+        assertEquals(200, result.status(), () -> result.hops() + "\n" + result.body());
+        assertEquals(URI.create(requested), result.uri(), () -> result.hops().toString());
+        assertJson(result.body(), "\"present\"\\s*:\\s*true");
+
+        HttpResponse<String> userinfo = browser.get(app("app/userinfo"), BrowserlessClient.NAVIGATION);
+        assertEquals(200, userinfo.statusCode(), userinfo.body());
+        assertJson(userinfo.body(), "\"preferred_username\"\\s*:\\s*\"alice\"");
+    }
+
+    @Test
+    void scriptWithoutSessionGets401() {
+        HttpResponse<String> response = new BrowserlessClient().get(app("app/token"), BrowserlessClient.XHR);
+
+        assertEquals(401, response.statusCode(), response.body());
+        String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+        assertTrue(challenge.startsWith("Bearer"), "WWW-Authenticate: " + challenge);
+    }
+
+    private String app(String path) {
+        return base.toString() + path;
+    }
+
+    private static void assertJson(String body, String regex) {
+        assertTrue(Pattern.compile(regex).matcher(body).find(), () -> "no " + regex + " in " + body);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.pkcefilter.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieHandler;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A scriptable stand-in for one browser: a {@link HttpClient} with its own cookie jar that does not
+ * follow redirects by itself, so tests can see and assert every hop.
+ *
+ * <p>Use {@code localhost} in URLs, for the application and for Keycloak alike (cookies are per host,
+ * and Keycloak's issuer is derived from the request's host).
+ */
+public final class BrowserlessClient {
+
+    /** What a browser sends when the user navigates to a page (the Accept of Firefox and Chrome). */
+    public static final Map<String, String> NAVIGATION =
+            Map.of("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    /** What a script ({@code fetch}, XHR) asking for JSON sends. */
+    public static final Map<String, String> XHR = Map.of("Accept", "application/json");
+
+    private static final int MAX_HOPS = 20;
+    private static final Pattern FORM_TAG = Pattern.compile("<form\\b[^>]*>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ACTION = Pattern.compile("\\baction\\s*=\\s*\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+
+    /** One request of a redirect chain: what was asked and how it was answered. */
+    public record Hop(String method, URI uri, int status, String location) {
+        @Override
+        public String toString() {
+            return method + " " + uri + " -> " + status + (location == null ? "" : " " + location);
+        }
+    }
+
+    /** The last response of a chain, and every hop that led to it (the last one included). */
+    public record Result(HttpResponse<String> response, List<Hop> hops) {
+        public int status() {
+            return response.statusCode();
+        }
+
+        public String body() {
+            return response.body();
+        }
+
+        public URI uri() {
+            return response.uri();
+        }
+    }
+
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new LoopbackIsSecure(cookies))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    /** This browser's cookies. */
+    public CookieManager cookies() {
+        return cookies;
+    }
+
+    /** One GET, redirects not followed. */
+    public HttpResponse<String> get(String url, Map<String, String> headers) {
+        return send(request(URI.create(url), headers).GET().build());
+    }
+
+    /** One POST of an {@code application/x-www-form-urlencoded} body, redirects not followed. */
+    public HttpResponse<String> postForm(String url, Map<String, String> form, Map<String, String> headers) {
+        String body = form.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        return send(request(URI.create(url), headers)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /** A GET of the URL, then every redirect followed with GET and the same headers. */
+    public Result getFollowing(String url, Map<String, String> headers) {
+        return follow(get(url, headers), headers, new ArrayList<>());
+    }
+
+    /** A page navigation: {@link #getFollowing} with {@link #NAVIGATION} headers. */
+    public Result navigate(String url) {
+        return getFollowing(url, NAVIGATION);
+    }
+
+    /**
+     * Follows the redirects that start at {@code response} (GET, same headers), appending each hop
+     * to {@code hops}, up to the first response that is not a redirect.
+     */
+    public Result follow(HttpResponse<String> response, Map<String, String> headers, List<Hop> hops) {
+        HttpResponse<String> current = response;
+        while (true) {
+            String location = current.headers().firstValue("Location").orElse(null);
+            hops.add(new Hop(current.request().method(), current.uri(), current.statusCode(), location));
+            if (!isRedirect(current.statusCode()) || location == null) {
+                return new Result(current, List.copyOf(hops));
+            }
+            if (hops.size() >= MAX_HOPS) {
+                throw new IllegalStateException("more than " + MAX_HOPS + " redirects: " + hops);
+            }
+            current = send(request(current.uri().resolve(location), headers).GET().build());
+        }
+    }
+
+    /**
+     * Signs in like a person would: navigates to a protected page of the application, lets it send
+     * the browser to Keycloak, fills in Keycloak's login form, and follows the redirects back through
+     * the application's callback to the final page.
+     *
+     * @param startUrl a protected URL of the application, e.g. {@code http://localhost:18080/example/app/}
+     * @return the final response and every hop from {@code startUrl} on
+     * @throws IllegalStateException if the chain does not end at Keycloak's login form
+     */
+    public Result loginAtKeycloak(String startUrl, String user, String password) {
+        List<Hop> hops = new ArrayList<>();
+        Result loginPage = follow(get(startUrl, NAVIGATION), NAVIGATION, hops);
+        String action = loginFormAction(loginPage);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("username", user);
+        form.put("password", password);
+        form.put("credentialId", "");
+        HttpResponse<String> posted = postForm(loginPage.uri().resolve(action).toString(), form, NAVIGATION);
+        return follow(posted, NAVIGATION, hops);
+    }
+
+    private static String loginFormAction(Result page) {
+        if (page.status() == 200) {
+            Matcher tag = FORM_TAG.matcher(page.body());
+            while (tag.find()) {
+                if (tag.group().contains("id=\"kc-form-login\"")) {
+                    Matcher action = ACTION.matcher(tag.group());
+                    if (action.find()) {
+                        return htmlUnescape(action.group(1));
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no Keycloak login form at the end of " + page.hops()
+                + "\n" + abbreviate(page.body()));
+    }
+
+    /** Decodes the character references Keycloak's templates put into attribute values. */
+    static String htmlUnescape(String text) {
+        Matcher ref = Pattern.compile("&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (ref.find()) {
+            String name = ref.group(1);
+            String decoded = switch (name) {
+                case "amp" -> "&";
+                case "lt" -> "<";
+                case "gt" -> ">";
+                case "quot" -> "\"";
+                case "apos" -> "'";
+                default -> Character.toString(name.startsWith("#x")
+                        ? Integer.parseInt(name.substring(2), 16)
+                        : Integer.parseInt(name.substring(1)));
+            };
+            ref.appendReplacement(out, Matcher.quoteReplacement(decoded));
+        }
+        ref.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Sends {@code Secure} cookies to {@code http://localhost} and {@code http://127.0.0.1}, as browsers
+     * do (loopback is a secure context); Keycloak marks its login cookies {@code Secure} even over
+     * plain HTTP, and {@link CookieManager} alone would hold them back.
+     */
+    private static final class LoopbackIsSecure extends CookieHandler {
+        private final CookieHandler jar;
+
+        LoopbackIsSecure(CookieHandler jar) {
+            this.jar = jar;
+        }
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+            boolean loopback = "http".equalsIgnoreCase(uri.getScheme())
+                    && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+            return jar.get(loopback ? asHttps(uri) : uri, headers);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+            jar.put(uri, headers);
+        }
+
+        private static URI asHttps(URI uri) {
+            return URI.create("https:" + uri.getRawSchemeSpecificPart());
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static HttpRequest.Builder request(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+        headers.forEach(builder::header);
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() <= 2000 ? body : body.substring(0, 2000) + "...";
+    }
+}

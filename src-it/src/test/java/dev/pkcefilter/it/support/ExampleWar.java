@@ -1,0 +1,62 @@
+package dev.pkcefilter.it.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import org.jboss.shrinkwrap.api.Node;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * The example application as built by {@code example-war} (the file named by the system property
+ * {@code example.war}, which the build copies to {@code target/example.war}), ready to deploy at
+ * {@code /example}.
+ */
+public final class ExampleWar {
+
+    private ExampleWar() {
+    }
+
+    /**
+     * The example WAR with these {@code context-param}s added to its {@code WEB-INF/web.xml} (a
+     * minimal web.xml is created if it has none), e.g. {@code pkce.issuer}.
+     */
+    public static WebArchive withContextParams(Map<String, String> params) {
+        File war = new File(System.getProperty("example.war", "target/example.war"));
+        if (!war.isFile()) {
+            throw new IllegalStateException(war + " does not exist; build example-war first (mvn verify at the top level)");
+        }
+        WebArchive archive = ShrinkWrap.createFromZipFile(WebArchive.class, war); // named example.war
+        String xml = params.entrySet().stream()
+                .map(p -> "<context-param><param-name>" + p.getKey() + "</param-name><param-value>"
+                        + xmlText(p.getValue()) + "</param-value></context-param>")
+                .collect(Collectors.joining("\n  ", "\n  ", ""));
+        Node existing = archive.get("WEB-INF/web.xml");
+        String webXml;
+        if (existing == null) {
+            webXml = """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">%s
+                    </web-app>
+                    """.formatted(xml);
+        } else {
+            try (InputStream in = existing.getAsset().openStream()) {
+                String original = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                webXml = original.replaceFirst("(<web-app\\b[^>]*>)", "$1" + Matcher.quoteReplacement(xml));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return archive.setWebXML(new StringAsset(webXml));
+    }
+
+    private static String xmlText(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

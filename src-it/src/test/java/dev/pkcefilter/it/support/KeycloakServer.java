@@ -1,0 +1,229 @@
+package dev.pkcefilter.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak ({@code kc.sh start-dev}) on 127.0.0.1 with the realm {@value #REALM} imported from
+ * {@code keycloak/pkce-example-realm.json} on the test class path.
+ *
+ * <p>One instance per port and JVM: {@link #start} returns the running one, and reuses a Keycloak
+ * that already answers on the port (started elsewhere, left alone at the end). A Keycloak started here
+ * is stopped, with its process tree, by a JVM shutdown hook. Output goes to {@code keycloak.log} (test
+ * ports) or {@code keycloak-<port>.log} in the directory named by the system property
+ * {@code it.log.dir} (default {@code target}).
+ *
+ * <p>Keycloak's home is the system property {@code keycloak.home} (the build unpacks the
+ * distribution into {@code target/}). Its H2 database in {@code data/h2} survives between runs, which
+ * makes later starts faster; it is wiped when the realm file changed, so the new realm is imported.
+ * Two Keycloaks cannot share one home at the same time (tests and demo run one after the other).
+ *
+ * <p>URLs use the host {@code localhost}: Keycloak derives its issuer from the request's host.
+ */
+public final class KeycloakServer {
+
+    /** The realm of the tests and the demo. */
+    public static final String REALM = "pkce-example";
+    /** The realm's user (Alice Liddell, alice@example.org). */
+    public static final String USER = "alice";
+    /** {@link #USER}'s password. */
+    public static final String PASSWORD = "alice-password";
+
+    /** HTTP port of the test instance (the demo's is 8180). */
+    public static final int TEST_HTTP_PORT = 18180;
+    /** Management (health) port of the test instance (the demo's is 9000). */
+    public static final int TEST_MANAGEMENT_PORT = 19000;
+
+    private static final String REALM_RESOURCE = "/keycloak/" + REALM + "-realm.json";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(240);
+    private static final Map<Integer, KeycloakServer> RUNNING = new HashMap<>();
+
+    private final int httpPort;
+    private final int managementPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private KeycloakServer(int httpPort, int managementPort) {
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /** The test instance (ports 18180 and 19000), started on first use. */
+    public static KeycloakServer forTests() {
+        return start(TEST_HTTP_PORT, TEST_MANAGEMENT_PORT);
+    }
+
+    /** Starts Keycloak on these ports, or returns the one already answering there, once it is ready. */
+    public static synchronized KeycloakServer start(int httpPort, int managementPort) {
+        KeycloakServer server = RUNNING.get(httpPort);
+        if (server == null) {
+            server = new KeycloakServer(httpPort, managementPort);
+            if (server.answers(server.discoveryUrl())) {
+                System.out.println("Keycloak already answers on " + server.baseUrl() + "; using it (not stopped here)");
+            } else {
+                server.launch();
+            }
+            RUNNING.put(httpPort, server);
+        }
+        return server;
+    }
+
+    /** {@code http://localhost:<port>} */
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    /** The realm's issuer, {@code http://localhost:<port>/realms/pkce-example}. */
+    public String issuer() {
+        return baseUrl() + "/realms/" + REALM;
+    }
+
+    /** The realm's OpenID Connect discovery document. */
+    public String discoveryUrl() {
+        return issuer() + "/.well-known/openid-configuration";
+    }
+
+    /** Stops the Keycloak this object started (no-op for a reused one); waits until it is gone. */
+    public synchronized void stop() {
+        if (process != null) {
+            ProcessTree.stop(process, Duration.ofSeconds(30));
+            process = null;
+        }
+    }
+
+    private void launch() {
+        Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
+        // keycloak.log for the test instance, keycloak-<port>.log for others (the demo's: keycloak-8180.log)
+        String logName = httpPort == TEST_HTTP_PORT ? "keycloak.log" : "keycloak-" + httpPort + ".log";
+        Path log = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath().resolve(logName);
+        installRealm(home);
+        ProcessBuilder builder = new ProcessBuilder("/bin/bash", home.resolve("bin/kc.sh").toString(),
+                "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--import-realm")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
+        long started = System.nanoTime();
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + builder.command(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "keycloak-" + httpPort + "-stop"));
+        awaitReady(log);
+        System.out.printf("Keycloak ready on %s after %d s (log: %s)%n",
+                baseUrl(), Duration.ofNanos(System.nanoTime() - started).toSeconds(), log);
+    }
+
+    /** Copies the realm into {@code data/import}; a changed realm also wipes the database. */
+    private static void installRealm(Path home) {
+        Path imported = home.resolve("data/import/" + REALM + "-realm.json");
+        try (InputStream in = KeycloakServer.class.getResourceAsStream(REALM_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(REALM_RESOURCE + " is not on the class path");
+            }
+            byte[] realm = in.readAllBytes();
+            if (Files.exists(imported) && Arrays.equals(realm, Files.readAllBytes(imported))) {
+                return;
+            }
+            deleteTree(home.resolve("data/h2"));
+            Files.createDirectories(imported.getParent());
+            Files.write(imported, realm);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(Path log) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        List<String> readiness = List.of("http://127.0.0.1:" + managementPort + "/health/ready", discoveryUrl());
+        for (String url : readiness) {
+            while (!answers(url)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log + hint(log));
+                }
+                if (System.nanoTime() > deadline) {
+                    stop();
+                    throw new IllegalStateException("Keycloak not ready after " + STARTUP_TIMEOUT + "; see " + log + hint(log));
+                }
+                sleep(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    /** The likely cause of a failed start, read from the log. */
+    private static String hint(Path log) {
+        try {
+            String text = Files.readString(log);
+            if (text.contains("The file is locked")) {
+                return " (another Keycloak uses the same home and database; is the demo running?)";
+            }
+            if (text.contains("Address already in use") || text.contains("Port already bound")) {
+                return " (a port is in use)";
+            }
+        } catch (IOException unreadable) {
+            // no hint
+        }
+        return "";
+    }
+
+    /** True if a GET of the URL answers 200. */
+    private boolean answers(String url) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + name + " is not set (run through Maven)");
+        }
+        return value;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
