@@ -1,0 +1,306 @@
+package dev.pkcefilter.it.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An in-process authorization server for fault injection and for asserting exactly what the client sent: the
+ * JDK's HTTP server on 127.0.0.1. It approves every authorization request at once (no login page), issues codes
+ * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #tokenMode} says.
+ * Every request it receives is recorded.
+ */
+public final class FakeAuthorizationServer implements AutoCloseable {
+
+    /** How the token endpoint answers. */
+    public enum TokenMode {
+        /** Checks the code, verifier, redirect URI and client authentication, then issues tokens. */
+        NORMAL,
+        /** 400 with {@code {"error":"invalid_grant"}}. */
+        INVALID_GRANT,
+        /** 500 with an HTML body. */
+        SERVER_ERROR_HTML,
+        /** 200 with a body that is not JSON. */
+        NOT_JSON,
+        /** 200 JSON without {@code access_token}. */
+        NO_ACCESS_TOKEN,
+        /** Answers after {@link #slowMillis}. */
+        SLOW
+    }
+
+    /** A request as received. */
+    public record Recorded(String method, String path, String query, Headers headers, String body) {
+        /** @return the form body's parameters, decoded (first value of each) */
+        public Map<String, String> form() {
+            return parseQuery(body);
+        }
+
+        public Map<String, String> queryParameters() {
+            return parseQuery(query);
+        }
+
+        public String header(String name) {
+            return headers.getFirst(name);
+        }
+    }
+
+    private record IssuedCode(String clientId, String redirectUri, String challenge) {
+    }
+
+    private HttpServer server;
+    private final int port;
+    private final String base;
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+
+    public volatile TokenMode tokenMode = TokenMode.NORMAL;
+    public volatile long slowMillis = 3000;
+    /** When set, the authorize endpoint answers {@code error=} with it instead of a code. */
+    public volatile String authorizeError;
+    public volatile String authorizeErrorDescription;
+    /** The expected client secret; {@code null} for a public client. */
+    public volatile String clientSecret;
+    /** The user name the fake signs in. */
+    public volatile String user = "fake-user";
+
+    public FakeAuthorizationServer() throws IOException {
+        server = start(0);
+        port = server.getAddress().getPort();
+        base = "http://127.0.0.1:" + port;
+    }
+
+    private HttpServer start(int onPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 50);
+        http.createContext("/.well-known/openid-configuration", this::discovery);
+        http.createContext("/authorize", this::authorize);
+        http.createContext("/token", this::token);
+        http.createContext("/userinfo", this::userinfo);
+        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.start();
+        return http;
+    }
+
+    /** Stops listening: connections to the port are refused until {@link #resume()}. */
+    public synchronized void pause() {
+        stop(server);
+    }
+
+    /** Listens again on the same port. */
+    public synchronized void resume() throws IOException {
+        server = start(port);
+    }
+
+    /** @return the issuer, {@code http://127.0.0.1:PORT} */
+    public String issuer() {
+        return base;
+    }
+
+    /** @return every request received so far */
+    public List<Recorded> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** @return the requests received at a path */
+    public List<Recorded> requests(String path) {
+        return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    public void reset() {
+        requests.clear();
+        tokenMode = TokenMode.NORMAL;
+        authorizeError = null;
+        authorizeErrorDescription = null;
+    }
+
+    private void discovery(HttpExchange exchange) throws IOException {
+        record(exchange, "");
+        send(exchange, 200, "application/json", """
+                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
+                 "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"]}
+                """.formatted(base));
+    }
+
+    private void authorize(HttpExchange exchange) throws IOException {
+        Recorded request = record(exchange, "");
+        Map<String, String> q = request.queryParameters();
+        String redirectUri = q.get("redirect_uri");
+        String state = q.get("state");
+        if (redirectUri == null || !"code".equals(q.get("response_type")) || q.get("client_id") == null
+                || !"S256".equals(q.get("code_challenge_method")) || q.get("code_challenge") == null) {
+            send(exchange, 400, "text/plain", "bad authorization request");
+            return;
+        }
+        String target;
+        if (authorizeError != null) {
+            target = redirectUri + "?error=" + enc(authorizeError)
+                    + (authorizeErrorDescription == null ? "" : "&error_description=" + enc(authorizeErrorDescription))
+                    + "&state=" + enc(state);
+        } else {
+            String code = UUID.randomUUID().toString();
+            codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge")));
+            target = redirectUri + "?code=" + enc(code) + "&state=" + enc(state);
+        }
+        exchange.getResponseHeaders().set("Location", target);
+        send(exchange, 302, "text/plain", "");
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Recorded request = record(exchange, body);
+        switch (tokenMode) {
+            case INVALID_GRANT -> send(exchange, 400, "application/json",
+                    "{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}");
+            case SERVER_ERROR_HTML -> send(exchange, 500, "text/html", "<html><body>Internal error</body></html>");
+            case NOT_JSON -> send(exchange, 200, "text/plain", "this is not json");
+            case NO_ACCESS_TOKEN -> send(exchange, 200, "application/json", "{\"token_type\":\"Bearer\"}");
+            case SLOW -> {
+                sleep(slowMillis);
+                issue(exchange, request);
+            }
+            case NORMAL -> issue(exchange, request);
+        }
+    }
+
+    private void issue(HttpExchange exchange, Recorded request) throws IOException {
+        Map<String, String> form = request.header("Content-Type") != null
+                && request.header("Content-Type").startsWith("application/json") ? json(request.body()) : request.form();
+        IssuedCode issued = codes.remove(String.valueOf(form.get("code")));
+        String problem = issued == null ? "unknown code"
+                : !issued.redirectUri().equals(form.get("redirect_uri")) ? "redirect_uri differs"
+                : form.get("code_verifier") == null ? "no code_verifier"
+                : !s256(form.get("code_verifier")).equals(issued.challenge()) ? "code_verifier does not match"
+                : !clientAuthenticated(request, form, issued.clientId()) ? "client authentication failed"
+                : null;
+        if (problem != null) {
+            send(exchange, 400, "application/json",
+                    "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
+            return;
+        }
+        String accessToken = "at-" + UUID.randomUUID();
+        accessTokens.put(accessToken, user);
+        send(exchange, 200, "application/json", """
+                {"access_token":"%s","token_type":"Bearer","expires_in":300,"refresh_token":"rt-%s","scope":"openid profile"}
+                """.formatted(accessToken, UUID.randomUUID()));
+    }
+
+    private boolean clientAuthenticated(Recorded request, Map<String, String> form, String clientId) {
+        if (clientSecret == null) {
+            return clientId.equals(form.get("client_id"));
+        }
+        String basic = request.header("Authorization");
+        if (basic != null && basic.startsWith("Basic ")) {
+            String decoded = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8).equals(clientId)
+                    && URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8).equals(clientSecret);
+        }
+        return clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
+    }
+
+    private void userinfo(HttpExchange exchange) throws IOException {
+        record(exchange, "");
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String user = authorization != null && authorization.startsWith("Bearer ")
+                ? accessTokens.get(authorization.substring(7)) : null;
+        if (user == null) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            send(exchange, 401, "application/json", "{\"error\":\"invalid_token\"}");
+            return;
+        }
+        send(exchange, 200, "application/json", "{\"sub\":\"" + user + "\",\"preferred_username\":\"" + user + "\"}");
+    }
+
+    private Recorded record(HttpExchange exchange, String body) {
+        Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
+        requests.add(recorded);
+        return recorded;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    public static Map<String, String> parseQuery(String encoded) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return params;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(name, value);
+        }
+        return params;
+    }
+
+    /** A flat JSON object of strings, as the client writes its JSON token requests. */
+    public static Map<String, String> json(String body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]*)\"").matcher(body);
+        while (m.find()) {
+            params.put(m.group(1), m.group(2));
+        }
+        return params;
+    }
+
+    /** @return {@code BASE64URL(SHA256(verifier))} (RFC 7636 §4.2) */
+    public static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        stop(server);
+    }
+
+    private static void stop(HttpServer http) {
+        http.stop(0);
+        ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
+    }
+
+    /** @return the URI of a path on this server */
+    public URI uri(String path) {
+        return URI.create(base + path);
+    }
+}
