@@ -56,7 +56,8 @@ public interface AccessToken {
     Optional<Instant> expiresAt();
 
     /**
-     * The scopes granted to this token (RFC 6749 §3.3); the requested ones when the server did not list them.
+     * The scopes granted to this token (RFC 6749 §3.3), in the order the server listed them; the requested ones
+     * when the server did not list them.
      *
      * @return an unmodifiable set, empty when no token is present
      */

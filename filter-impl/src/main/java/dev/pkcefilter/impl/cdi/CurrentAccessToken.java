@@ -2,6 +2,7 @@ package dev.pkcefilter.impl.cdi;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class CurrentAccessToken implements AccessToken {
     public Set<String> scopes() {
         if (scopes == null) {
             scopes = tokens == null || tokens.scope().isBlank() ? Set.of()
-                    : Set.copyOf(new LinkedHashSet<>(Arrays.asList(tokens.scope().trim().split("\\s+"))));
+                    : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(tokens.scope().trim().split("\\s+"))));
         }
         return scopes;
     }

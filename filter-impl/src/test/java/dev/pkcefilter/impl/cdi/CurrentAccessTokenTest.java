@@ -1,0 +1,60 @@
+package dev.pkcefilter.impl.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.TokenSet;
+import org.junit.jupiter.api.Test;
+
+class CurrentAccessTokenTest {
+
+    private static final String TOKEN = "eyJ.secret-access-token.sig";
+
+    private static CurrentAccessToken present(String scope) {
+        return new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
+                Optional.of(Instant.parse("2030-01-01T00:00:00Z")), Optional.ofNullable(scope), Optional.empty(),
+                Optional.empty()), "openid"));
+    }
+
+    @Test
+    void givesTheBearerHeaderAndTheScopesInTheServersOrder() {
+        CurrentAccessToken token = present("profile openid  email");
+        assertTrue(token.isPresent());
+        assertEquals(TOKEN, token.value());
+        assertEquals("Bearer " + TOKEN, token.authorizationHeader());
+        assertEquals(List.of("profile", "openid", "email"), List.copyOf(token.scopes()));
+        assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:00Z")), token.expiresAt());
+    }
+
+    @Test
+    void fallsBackToTheRequestedScope() {
+        assertEquals(List.of("openid"), List.copyOf(present(null).scopes()));
+    }
+
+    @Test
+    void toStringNeverShowsTheToken() {
+        String text = present("openid").toString();
+        assertFalse(text.contains(TOKEN), text);
+        assertEquals("AccessToken[type=Bearer, expiresAt=2030-01-01T00:00:00Z, scopes=[openid]]", text);
+    }
+
+    @Test
+    void anAbsentTokenSaysSoInsteadOfFailingUntilItsValueIsAskedFor() {
+        CurrentAccessToken token = new CurrentAccessToken(null);
+        assertFalse(token.isPresent());
+        assertEquals(Optional.empty(), token.expiresAt());
+        assertTrue(token.scopes().isEmpty());
+        assertEquals("AccessToken[absent]", token.toString());
+        PkceFilterException e = assertThrows(PkceFilterException.class, token::authorizationHeader);
+        assertEquals("No access token on this request: it is not under pkce.protected-paths, or the user is not"
+                + " signed in. Check AccessToken.isPresent() first.", e.getMessage());
+    }
+}
