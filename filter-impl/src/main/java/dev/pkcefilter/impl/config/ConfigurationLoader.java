@@ -1,7 +1,6 @@
 package dev.pkcefilter.impl.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.function.Function;
 
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.ClientSecret;
+import dev.pkcefilter.impl.protocol.HttpUrls;
 
 /**
  * Reads every key from {@link ConfigSources}, applies the defaults and checks every value. All problems are
@@ -120,15 +120,9 @@ public final class ConfigurationLoader {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            URI uri = new URI(value.get());
-            String scheme = uri.getScheme();
-            if (uri.isAbsolute() && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
-                    && uri.getHost() != null && uri.getFragment() == null) {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            // reported below
+        Optional<URI> uri = HttpUrls.parse(value.get());
+        if (uri.isPresent()) {
+            return uri;
         }
         badUrls.add(key);
         problems.add(key.key() + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
@@ -259,16 +253,7 @@ public final class ConfigurationLoader {
         }
         String target = value.get();
         boolean path = target.startsWith("/") && !target.startsWith("//") && !target.contains("\\");
-        if (!path) {
-            try {
-                URI uri = new URI(target);
-                path = uri.isAbsolute() && uri.getHost() != null
-                        && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
-            } catch (URISyntaxException e) {
-                path = false;
-            }
-        }
-        if (!path) {
+        if (!path && HttpUrls.parse(target).isEmpty()) {
             problems.add(ConfigKey.POST_LOGOUT_REDIRECT.key() + " '" + target + "' is neither a path starting with /"
                     + " nor an absolute http(s) URL");
             return Optional.empty();

@@ -2,7 +2,6 @@ package dev.pkcefilter.impl.protocol;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,15 +131,9 @@ public final class Discovery {
             }
             return null;
         }
-        try {
-            URI uri = new URI(value.get());
-            // RFC 6749 §3.1, §3.2: no fragment, or the parameters appended to it would never reach the server
-            if (uri.isAbsolute() && uri.getHost() != null && uri.getRawFragment() == null
-                    && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
+        Optional<URI> uri = HttpUrls.parse(value.get());
+        if (uri.isPresent()) {
+            return uri.get();
         }
         problems.add("has " + name + " that is not an absolute http(s) URL without a fragment");
         return null;
