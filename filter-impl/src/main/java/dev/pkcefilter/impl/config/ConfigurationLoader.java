@@ -84,9 +84,9 @@ public final class ConfigurationLoader {
         Optional<URI> redirectUri = url(ConfigKey.REDIRECT_URI);
         Optional<String> postLogoutRedirect = postLogoutRedirect();
 
-        Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true);
-        Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false);
-        Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false);
+        Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true, Duration.ofHours(1));
+        Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
+        Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
 
         if (!problems.isEmpty()) {
             throw new PkceFilterException(describe(problems));
@@ -261,7 +261,7 @@ public final class ConfigurationLoader {
         return value;
     }
 
-    private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed) {
+    private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed, Duration max) {
         Optional<String> value = get(key);
         if (value.isEmpty()) {
             return fallback;
@@ -271,6 +271,10 @@ public final class ConfigurationLoader {
             if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
                 problems.add(key.key() + " '" + value.get() + "' must be " + (zeroAllowed ? "zero or more" : "positive")
                         + ", such as " + fallback);
+                return fallback;
+            }
+            if (duration.compareTo(max) > 0) { // a bound that also keeps toMillis() from overflowing
+                problems.add(key.key() + " '" + value.get() + "' is longer than the most allowed, " + max);
                 return fallback;
             }
             return duration;

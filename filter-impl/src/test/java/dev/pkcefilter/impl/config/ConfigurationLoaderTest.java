@@ -358,6 +358,16 @@ class ConfigurationLoaderTest {
         assertEquals(ONE + key + " 'PT0S' must be positive, such as " + fallback, sources.failure());
     }
 
+    @ParameterizedTest
+    @CsvSource({"pkce.refresh-skew,PT1H1S,PT1H", "pkce.login-timeout,P2D,PT24H",
+            "pkce.http-timeout,PT3000000000000H,PT5M"})
+    void rejectsADurationAboveItsBound(String key, String value, String max) {
+        Sources sources = Sources.minimal();
+        sources.servlet.put(key, value);
+
+        assertEquals(ONE + key + " '" + value + "' is longer than the most allowed, " + max, sources.failure());
+    }
+
     @Test
     void listsEveryProblemInOneMessage() {
         Sources sources = new Sources()
