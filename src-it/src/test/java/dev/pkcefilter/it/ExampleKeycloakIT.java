@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ExampleKeycloakIT {
 
     @ArquillianResource
-    private URL base; // http://localhost:18080/example/
+    private URL base; // http://localhost:18080/example/ on Payara Micro, http://127.0.0.1:18080/example/ on WildFly
 
     @Deployment(testable = false)
     static WebArchive example() {
