@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The real example WAR on Payara Micro against a real Keycloak: a person signs in, the application
+ * The real example WAR on Payara Micro and on WildFly against a real Keycloak: a person signs in, the application
  * holds a token and uses it; a script without a session is refused with 401.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ExampleKeycloakIT {
 
     @ArquillianResource
-    private URL base; // http://localhost:18080/example/
+    private URL base; // http://localhost:18080/example/ on Payara Micro, http://127.0.0.1:18080/example/ on WildFly
 
     @Deployment(testable = false)
     static WebArchive example() {

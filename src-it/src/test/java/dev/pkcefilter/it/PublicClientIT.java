@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A public client (PKCE only, form token requests) on Payara Micro against the in-process fake authorization
- * server: exactly what the client sends, the token in servlets, CDI beans and JAX-RS, and every failure of the
- * callback and the token endpoint with its status.
+ * A public client (PKCE only, form token requests) on Payara Micro and WildFly against the in-process fake
+ * authorization server: exactly what the client sends, the token in servlets, CDI beans and JAX-RS, and every
+ * failure of the callback and the token endpoint with its status.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

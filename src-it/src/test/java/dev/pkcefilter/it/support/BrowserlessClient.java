@@ -24,8 +24,11 @@ import java.util.stream.Collectors;
  * A scriptable stand-in for one browser: a {@link HttpClient} with its own cookie jar that does not
  * follow redirects by itself, so tests can see and assert every hop.
  *
- * <p>Use {@code localhost} in URLs, for the application and for Keycloak alike (cookies are per host,
- * and Keycloak's issuer is derived from the request's host).
+ * <p>Keep each server on one host name within a test, as a browser would (cookies are per host): the
+ * application's URLs all from its {@code @ArquillianResource} URL ({@code http://localhost:18080/...} on Payara
+ * Micro, {@code http://127.0.0.1:18080/...} on WildFly; the redirect URI follows the request's host, and the
+ * Keycloak realm allows both), Keycloak's from {@link KeycloakServer} (always {@code localhost}: Keycloak derives
+ * its issuer from the request's host, and {@code pkce.issuer} must equal it exactly).
  */
 public final class BrowserlessClient {
 

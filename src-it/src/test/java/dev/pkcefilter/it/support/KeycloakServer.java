@@ -111,6 +111,11 @@ public final class KeycloakServer {
         String logName = httpPort == TEST_HTTP_PORT ? "keycloak.log" : "keycloak-" + httpPort + ".log";
         Path log = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath().resolve(logName);
         installRealm(home);
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ProcessBuilder builder = new ProcessBuilder("/bin/bash", home.resolve("bin/kc.sh").toString(),
                 "start-dev",
                 "--http-host=127.0.0.1",
