@@ -43,10 +43,10 @@ public final class KeycloakServer {
     /** {@link #USER}'s password. */
     public static final String PASSWORD = "alice-password";
 
-    /** HTTP port of the test instance (the demo's is 8180). */
-    public static final int TEST_HTTP_PORT = 18180;
-    /** Management (health) port of the test instance (the demo's is 9000). */
-    public static final int TEST_MANAGEMENT_PORT = 19000;
+    /** HTTP port of the test instance, system property {@code it.keycloak.port} (the demo's is 8180). */
+    public static final int TEST_HTTP_PORT = Integer.getInteger("it.keycloak.port", 18180);
+    /** Management (health) port of the test instance, {@code it.keycloak.management.port} (the demo's is 9000). */
+    public static final int TEST_MANAGEMENT_PORT = Integer.getInteger("it.keycloak.management.port", 19000);
 
     private static final String REALM_RESOURCE = "/keycloak/" + REALM + "-realm.json";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(240);
@@ -62,7 +62,7 @@ public final class KeycloakServer {
         this.managementPort = managementPort;
     }
 
-    /** The test instance (ports 18180 and 19000), started on first use. */
+    /** The test instance (ports {@link #TEST_HTTP_PORT} and {@link #TEST_MANAGEMENT_PORT}), started on first use. */
     public static KeycloakServer forTests() {
         return start(TEST_HTTP_PORT, TEST_MANAGEMENT_PORT);
     }
