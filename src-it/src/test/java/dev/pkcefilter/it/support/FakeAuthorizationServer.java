@@ -80,8 +80,14 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     /** The user name the fake signs in. */
     public volatile String user = "fake-user";
 
+    /** A fake on a free port. */
     public FakeAuthorizationServer() throws IOException {
-        server = start(0);
+        this(0);
+    }
+
+    /** A fake on a fixed port, for configuration that must name it before the test starts. */
+    public FakeAuthorizationServer(int fixedPort) throws IOException {
+        server = start(fixedPort);
         port = server.getAddress().getPort();
         base = "http://127.0.0.1:" + port;
     }

@@ -26,10 +26,11 @@ public final class TestWars {
      * and a JAX-RS resource that inject {@code AccessToken}), configured by {@code web.xml} context-params.
      */
     public static WebArchive tokenApp(String name, Map<String, String> contextParams) {
-        String params = contextParams.entrySet().stream()
-                .map(p -> "  <context-param><param-name>" + p.getKey() + "</param-name><param-value>"
-                        + xml(p.getValue()) + "</param-value></context-param>")
-                .collect(Collectors.joining("\n"));
+        return tokenAppWithWebXml(name, params("context-param", contextParams));
+    }
+
+    /** The test application with {@code webXmlBody} as the content of its {@code <web-app>}. */
+    public static WebArchive tokenAppWithWebXml(String name, String webXmlBody) {
         return ShrinkWrap.create(WebArchive.class, name)
                 .addPackage(TokenBean.class.getPackage())
                 .addAsLibraries(jarOf(PkceConfiguration.class, "pkce-filter-api.jar"),
@@ -40,7 +41,15 @@ public final class TestWars {
                         <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                         %s
                         </web-app>
-                        """.formatted(params)));
+                        """.formatted(webXmlBody)));
+    }
+
+    /** {@code <context-param>} or {@code <init-param>} elements. */
+    public static String params(String element, Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(p -> "  <" + element + "><param-name>" + p.getKey() + "</param-name><param-value>"
+                        + xml(p.getValue()) + "</param-value></" + element + ">")
+                .collect(Collectors.joining("\n"));
     }
 
     /** The jar (or, run from an IDE, the classes folder) a class was loaded from, as a library. */

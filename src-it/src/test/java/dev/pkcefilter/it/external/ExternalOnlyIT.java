@@ -1,0 +1,57 @@
+package dev.pkcefilter.it.external;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.FakeAuthorizationServer;
+import dev.pkcefilter.it.support.TestWars;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A WAR with no configuration of its own, configured from outside: environment variables and a system property
+ * of the server (read through MicroProfile Config where the server has it).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ExternalOnlyIT {
+
+    private static FakeAuthorizationServer fake;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive app() throws Exception {
+        fake = new FakeAuthorizationServer(ExternalConfig.FAKE_PORT);
+        return TestWars.tokenAppWithWebXml("external.war", "");
+    }
+
+    @AfterAll
+    static void stopFake() {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    @Test
+    void signsInWithTheServersEnvironmentAndSystemProperties() {
+        HttpResponse<String> page = new BrowserlessClient().navigate(base + "app/servlet").response();
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().startsWith("{\"present\":true"), page.body());
+        Map<String, String> authorize = fake.requests("/authorize").get(0).queryParameters();
+        assertEquals(ExternalConfig.CLIENT_ID, authorize.get("client_id"));
+        assertEquals(ExternalConfig.SCOPE, authorize.get("scope"));
+    }
+}
