@@ -55,6 +55,23 @@ public record TokenRequest(URI endpoint, Map<String, String> grantParameters, St
         return grant;
     }
 
+    /**
+     * The grant of a refresh (RFC 6749 §6).
+     *
+     * @param refreshToken the refresh token
+     * @param scope the configured scope; omitted when empty, which keeps the granted one
+     * @return {@code grant_type}, {@code refresh_token} and {@code scope}
+     */
+    public static Map<String, String> refreshTokenGrant(String refreshToken, String scope) {
+        Map<String, String> grant = new LinkedHashMap<>();
+        grant.put("grant_type", "refresh_token");
+        grant.put("refresh_token", Objects.requireNonNull(refreshToken, "refreshToken"));
+        if (!scope.isEmpty()) {
+            grant.put("scope", scope);
+        }
+        return grant;
+    }
+
     /** @return the body parameters, client authentication in the body included where the method says so */
     public Map<String, String> toParameters() {
         Map<String, String> params = new LinkedHashMap<>(grantParameters);

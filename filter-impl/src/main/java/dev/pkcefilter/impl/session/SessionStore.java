@@ -82,6 +82,11 @@ public final class SessionStore {
         session.setAttribute(TOKENS, Objects.requireNonNull(tokens, "tokens"));
     }
 
+    /** Drops the tokens of a session whose refresh was refused: the next navigation signs in again. */
+    public void dropTokens(HttpSession session) {
+        session.removeAttribute(TOKENS);
+    }
+
     private Object lock(HttpSession session) {
         return locks[Math.floorMod(session.getId().hashCode(), STRIPES)];
     }

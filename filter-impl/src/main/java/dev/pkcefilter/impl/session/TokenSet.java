@@ -50,6 +50,20 @@ public final class TokenSet implements Serializable {
                 response.idToken().orElse(null));
     }
 
+    /**
+     * The tokens of a refresh's response (RFC 6749 §6): a rotated refresh token replaces this one, a missing one
+     * keeps it (§5.1: the server may issue a new one); likewise a missing scope or ID token keeps this one's.
+     *
+     * @param response the refresh response
+     * @return the new token set
+     */
+    public TokenSet refreshedBy(TokenResponse response) {
+        return new TokenSet(response.accessToken(), response.tokenType(),
+                response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
+                response.scope().orElse(scope), response.refreshToken().orElse(refreshToken),
+                response.idToken().orElse(idToken));
+    }
+
     /** @return the access token; never log it */
     public String accessToken() {
         return accessToken;

@@ -27,8 +27,9 @@ import jakarta.servlet.http.HttpSession;
  * </filter>
  * }</pre>
  *
- * <p>The path of a signed-in request does no I/O, parsing or locking: one session attribute read and a time
- * comparison.
+ * <p>The path of a signed-in request with a fresh token does no I/O, parsing or locking: one session attribute
+ * read and a time comparison. Within {@code pkce.refresh-skew} of expiry the token is refreshed first, once per
+ * session ({@link TokenRefresher}).
  */
 public class PkceFilter extends HttpFilter {
 
@@ -39,6 +40,8 @@ public class PkceFilter extends HttpFilter {
 
     private transient PkceContext context;
     private transient LoginStarter loginStarter;
+    private transient TokenRefresher refresher;
+    private transient long refreshSkewMillis;
     private transient List<String> publicPaths;
     private transient String callbackPath;
     private transient String logoutPath;
@@ -48,6 +51,8 @@ public class PkceFilter extends HttpFilter {
         super.init(filterConfig);
         context = PkceContext.of(filterConfig.getServletContext());
         loginStarter = new LoginStarter(context);
+        refresher = new TokenRefresher(context);
+        refreshSkewMillis = context.config().refreshSkew().toMillis();
         publicPaths = context.config().publicPaths();
         callbackPath = context.config().callbackPath();
         logoutPath = context.config().logoutPath();
@@ -63,12 +68,41 @@ public class PkceFilter extends HttpFilter {
         }
         HttpSession session = request.getSession(false);
         TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
-        if (tokens != null && tokens.isValidAt(context.clock().millis())) {
-            request.setAttribute(TOKENS_ATTRIBUTE, tokens);
-            chain.doFilter(request, response);
-            return;
+        if (tokens != null) {
+            long now = context.clock().millis();
+            if (tokens.isValidAt(now + refreshSkewMillis)) { // the hot path: fresh enough
+                pass(tokens, request, response, chain);
+                return;
+            }
+            if (tokens.refreshToken().isPresent()) {
+                TokenRefresher.Outcome outcome = refresher.refresh(session, tokens);
+                switch (outcome.kind()) {
+                    case REFRESHED -> pass(outcome.tokens(), request, response, chain);
+                    case REFUSED -> loginStarter.unauthenticated(request, response);
+                    case UNAVAILABLE -> {
+                        if (tokens.isValidAt(now)) {
+                            pass(tokens, request, response, chain); // still valid: go on with it
+                        } else if (RequestKind.isNavigation(request)) {
+                            loginStarter.unauthenticated(request, response);
+                        } else {
+                            Responses.serviceUnavailable(response);
+                        }
+                    }
+                }
+                return;
+            }
+            if (tokens.isValidAt(now)) { // no refresh token: use it until it expires
+                pass(tokens, request, response, chain);
+                return;
+            }
         }
         loginStarter.unauthenticated(request, response);
+    }
+
+    private static void pass(TokenSet tokens, HttpServletRequest request, HttpServletResponse response,
+                             FilterChain chain) throws IOException, ServletException {
+        request.setAttribute(TOKENS_ATTRIBUTE, tokens);
+        chain.doFilter(request, response);
     }
 
     private boolean isPublic(HttpServletRequest request, String servletPath) {
