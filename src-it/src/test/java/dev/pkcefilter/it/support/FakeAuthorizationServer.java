@@ -79,6 +79,17 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public volatile String clientSecret;
     /** The user name the fake signs in. */
     public volatile String user = "fake-user";
+    /** The {@code expires_in} of the access tokens it issues. */
+    public volatile int expiresIn = 300;
+    /** How long a refresh grant takes to answer, so that concurrent requests pile up behind it. */
+    public volatile long refreshDelayMillis;
+    /** When set, refresh grants are answered with this OAuth error (400). */
+    public volatile String refreshError;
+
+    /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
+    private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger refreshGrants = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger refusedRefreshes = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A fake on a free port. */
     public FakeAuthorizationServer() throws IOException {
@@ -130,6 +141,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     public void reset() {
         requests.clear();
+        refreshGrants.set(0);
+        refusedRefreshes.set(0);
+        expiresIn = 300;
+        refreshDelayMillis = 0;
+        refreshError = null;
         tokenMode = TokenMode.NORMAL;
         authorizeError = null;
         authorizeErrorDescription = null;
@@ -170,6 +186,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Recorded request = record(exchange, body);
+        if ("refresh_token".equals(parameters(request).get("grant_type"))) {
+            refresh(exchange, parameters(request));
+            return;
+        }
         switch (tokenMode) {
             case INVALID_GRANT -> send(exchange, 400, "application/json",
                     "{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}");
@@ -184,9 +204,14 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
     }
 
+    /** A token request's parameters, from a form or a JSON body. */
+    private static Map<String, String> parameters(Recorded request) {
+        String type = request.header("Content-Type");
+        return type != null && type.startsWith("application/json") ? json(request.body()) : request.form();
+    }
+
     private void issue(HttpExchange exchange, Recorded request) throws IOException {
-        Map<String, String> form = request.header("Content-Type") != null
-                && request.header("Content-Type").startsWith("application/json") ? json(request.body()) : request.form();
+        Map<String, String> form = parameters(request);
         IssuedCode issued = codes.remove(String.valueOf(form.get("code")));
         String problem = issued == null ? "unknown code"
                 : !issued.redirectUri().equals(form.get("redirect_uri")) ? "redirect_uri differs"
@@ -199,11 +224,43 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
             return;
         }
+        sendTokens(exchange, user);
+    }
+
+    private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
+        refreshGrants.incrementAndGet();
+        sleep(refreshDelayMillis);
+        if (refreshError != null) {
+            send(exchange, 400, "application/json", "{\"error\":\"" + refreshError + "\"}");
+            return;
+        }
+        String owner = refreshTokens.remove(String.valueOf(form.get("refresh_token"))); // rotation: one use
+        if (owner == null) {
+            refusedRefreshes.incrementAndGet();
+            send(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token not valid\"}");
+            return;
+        }
+        sendTokens(exchange, owner);
+    }
+
+    private void sendTokens(HttpExchange exchange, String owner) throws IOException {
         String accessToken = "at-" + UUID.randomUUID();
-        accessTokens.put(accessToken, user);
+        String refreshToken = "rt-" + UUID.randomUUID();
+        accessTokens.put(accessToken, owner);
+        refreshTokens.put(refreshToken, owner);
         send(exchange, 200, "application/json", """
-                {"access_token":"%s","token_type":"Bearer","expires_in":300,"refresh_token":"rt-%s","scope":"openid profile"}
-                """.formatted(accessToken, UUID.randomUUID()));
+                {"access_token":"%s","token_type":"Bearer","expires_in":%d,"refresh_token":"%s","scope":"openid profile"}
+                """.formatted(accessToken, expiresIn, refreshToken));
+    }
+
+    /** @return how many refresh grants arrived */
+    public int refreshGrants() {
+        return refreshGrants.get();
+    }
+
+    /** @return how many refresh grants carried a refresh token that was not (or no longer) valid */
+    public int refusedRefreshes() {
+        return refusedRefreshes.get();
     }
 
     private boolean clientAuthenticated(Recorded request, Map<String, String> form, String clientId) {
