@@ -1,6 +1,7 @@
 package dev.pkcefilter;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,6 +63,17 @@ public interface AccessToken {
      * @return an unmodifiable set, empty when no token is present
      */
     Set<String> scopes();
+
+    /**
+     * The claims of the OpenID Connect ID token the authorization server sent with this token, as JSON values
+     * (strings, numbers as {@link java.math.BigDecimal}, booleans, lists, maps). <strong>Unverified:</strong>
+     * pkce-filter received the ID token directly from the token endpoint over TLS (OpenID Connect Core §3.1.3.7
+     * allows skipping the signature check then), but it does not check its signature, issuer, audience or
+     * expiry; do not use the claims for authorization decisions against another party.
+     *
+     * @return the claims, empty when no ID token was received or no token is present
+     */
+    Map<String, Object> idTokenClaims();
 
     /**
      * The value for an HTTP {@code Authorization} header: {@code "Bearer " + value()} (RFC 6750 §2.1).

@@ -1,22 +1,14 @@
 package dev.pkcefilter.example;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.pkcefilter.AccessToken;
-import dev.pkcefilter.AuthorizationServer;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -32,19 +24,17 @@ import jakarta.ws.rs.core.Response;
 @RequestScoped
 public class SignedInResource {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Inject
     AccessToken token;
 
     @Inject
-    AuthorizationServer server;
+    ApiClient api;
 
     /** The page a signed-in person sees. */
     @GET
     @Produces(MediaType.TEXT_HTML)
     public String page() {
-        ApiAnswer me = callApi();
+        ApiClient.Answer me = api.me();
         String name = me.json().map(SignedInResource::displayName).orElse("there");
         return Html.page("Signed in", "<h1>Hello, " + Html.escape(name) + "</h1>"
                 + "<p class=\"lead\">You are signed in. This page got an access token from the authorization server"
@@ -81,7 +71,7 @@ public class SignedInResource {
     @Path("userinfo")
     @Produces(MediaType.APPLICATION_JSON)
     public Response userinfo() {
-        ApiAnswer answer = callApi();
+        ApiClient.Answer answer = api.me();
         if (answer.status() == 200 && answer.json().isPresent()) {
             return json(200, answer.json().get());
         }
@@ -89,47 +79,6 @@ public class SignedInResource {
         error.put("error", "api_call_failed");
         error.put("apiStatus", answer.status());
         return json(502, error);
-    }
-
-    private record ApiAnswer(int status, Optional<Map<String, Object>> json) {
-    }
-
-    @SuppressWarnings("unchecked")
-    private ApiAnswer callApi() {
-        Optional<URI> api = apiUrl();
-        if (api.isEmpty()) {
-            return new ApiAnswer(0, Optional.empty());
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api.get())
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Authorization", token.authorizationHeader())
-                    .header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return new ApiAnswer(response.statusCode(), Optional.empty());
-            }
-            try (Jsonb jsonb = JsonbBuilder.create()) {
-                return new ApiAnswer(200, Optional.of(jsonb.fromJson(response.body(), Map.class)));
-            }
-        } catch (IOException e) {
-            return new ApiAnswer(0, Optional.empty());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ApiAnswer(0, Optional.empty());
-        } catch (Exception e) { // Jsonb.close, or a body that is not JSON
-            return new ApiAnswer(-1, Optional.empty());
-        }
-    }
-
-    /** {@code example.api-url} (environment {@code EXAMPLE_API_URL}), else the discovered userinfo endpoint. */
-    private Optional<URI> apiUrl() {
-        String configured = Optional.ofNullable(System.getProperty("example.api-url"))
-                .orElse(System.getenv("EXAMPLE_API_URL"));
-        if (configured != null && !configured.isBlank()) {
-            return Optional.of(URI.create(configured.trim()));
-        }
-        return server.userinfoEndpoint();
     }
 
     private static String displayName(Map<String, Object> claims) {

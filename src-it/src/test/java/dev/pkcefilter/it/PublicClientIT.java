@@ -155,6 +155,26 @@ class PublicClientIT {
     }
 
     @Test
+    void theJaxRsClientFilterSendsTheBearerTokenAndEventsReportTheLogin() {
+        new BrowserlessClient().get(url("public/events"), Map.of()); // forget earlier tests' events
+        BrowserlessClient browser = new BrowserlessClient();
+        String hash = field(browser.navigate(url("app/servlet")).response().body(), "servlet");
+
+        HttpResponse<String> api = browser.get(url("app/rest/api?url=" + fake.issuer() + "/userinfo"),
+                Map.of("Accept", "text/plain"));
+        assertEquals(200, api.statusCode(), api.body());
+        assertEquals("200 {\"sub\":\"fake-user\",\"preferred_username\":\"fake-user\"}", api.body());
+        String sent = fake.requests("/userinfo").get(0).header("Authorization");
+        assertTrue(sent.startsWith("Bearer at-"), sent);
+        assertEquals(hash, dev.pkcefilter.it.app.TokenBean.sha256(sent.substring("Bearer ".length())));
+
+        assertEquals("LoginSucceeded " + hash, browser.get(url("public/events"), Map.of()).body());
+        fake.authorizeError = "access_denied";
+        new BrowserlessClient().navigate(url("app/servlet"));
+        assertEquals("LoginFailed 403 access_denied", browser.get(url("public/events"), Map.of()).body());
+    }
+
+    @Test
     void callbackWithoutStateIsRefused() {
         HttpResponse<String> response = new BrowserlessClient().get(url("oauth/callback?code=abc"), BrowserlessClient.NAVIGATION);
         assertErrorPage(response, 400, "Invalid sign-in response");

@@ -4,21 +4,36 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.pkcefilter.AccessToken;
 import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.protocol.IdTokenClaims;
 import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.json.bind.Jsonb;
 
 /** The {@link AccessToken} of one request; {@code toString()} never shows the token. */
 final class CurrentAccessToken implements AccessToken {
 
     private final TokenSet tokens; // null: no token on this request
+    private final Jsonb jsonb;
     private Set<String> scopes;
+    private Map<String, Object> idTokenClaims;
 
-    CurrentAccessToken(TokenSet tokens) {
+    CurrentAccessToken(TokenSet tokens, Jsonb jsonb) {
         this.tokens = tokens;
+        this.jsonb = jsonb;
+    }
+
+    @Override
+    public Map<String, Object> idTokenClaims() {
+        if (idTokenClaims == null) {
+            idTokenClaims = tokens == null ? Map.of()
+                    : tokens.idToken().map(t -> IdTokenClaims.read(jsonb, t)).orElse(Map.of());
+        }
+        return idTokenClaims;
     }
 
     @Override

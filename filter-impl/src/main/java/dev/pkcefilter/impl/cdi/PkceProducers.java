@@ -23,14 +23,14 @@ public class PkceProducers {
 
     @Produces
     @RequestScoped
-    AccessToken accessToken(HttpServletRequest request) {
+    AccessToken accessToken(HttpServletRequest request, ServletContext servletContext) {
         TokenSet tokens;
         try {
             tokens = request.getAttribute(PkceFilter.TOKENS_ATTRIBUTE) instanceof TokenSet t ? t : null;
         } catch (RuntimeException e) { // a request context without an HTTP request (timer, message)
             tokens = null;
         }
-        return new CurrentAccessToken(tokens);
+        return new CurrentAccessToken(tokens, PkceContext.of(servletContext).jsonb());
     }
 
     @Produces

@@ -89,9 +89,11 @@ final class CallbackHandler {
             String description = request.getParameter("error_description");
             boolean denied = "access_denied".equals(error);
             LOG.log(Level.INFO, "The authorization server answered the login with error " + RemoteText.clean(error, 300));
+            String shown = RemoteText.clean(error, 300)
+                    + (description == null ? "" : ": " + RemoteText.clean(description, 300));
             refuse(response, denied ? 403 : 401, denied ? "Sign-in was declined" : "Sign-in failed",
-                    "The authorization server did not sign you in. It said:",
-                    RemoteText.clean(error, 300) + (description == null ? "" : ": " + RemoteText.clean(description, 300)), login.returnPath());
+                    "The authorization server did not sign you in. It said:", shown, login.returnPath(),
+                    Optional.of(error), Optional.ofNullable(description));
             return;
         }
         String code = request.getParameter("code");
@@ -114,13 +116,15 @@ final class CallbackHandler {
                     ? "The authorization server did not answer in time."
                     : "The authorization server did not give this application its tokens.",
                     e.error().map(c -> c + e.errorDescription().map(d -> ": " + RemoteText.clean(d, 300)).orElse(""))
-                            .orElse(null), login.returnPath());
+                            .orElse(null), login.returnPath(), e.error(), e.errorDescription());
             return;
         }
         // 5. a new session id against session fixation (RFC 9700 §4.7 via OWASP), then the tokens
         request.changeSessionId();
-        context.store().storeTokens(session, TokenSet.from(tokens, config.scope()));
+        TokenSet tokenSet = TokenSet.from(tokens, config.scope());
+        context.store().storeTokens(session, tokenSet);
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
+        context.events().loginSucceeded(tokenSet);
         Responses.redirect(response, login.returnPath());
     }
 
@@ -134,10 +138,16 @@ final class CallbackHandler {
         return Optional.empty();
     }
 
-    private static void refuse(HttpServletResponse response, int status, String title, String message, String detail,
-                               String againHref) throws IOException {
+    private void refuse(HttpServletResponse response, int status, String title, String message, String detail,
+                        String againHref) throws IOException {
+        refuse(response, status, title, message, detail, againHref, Optional.empty(), Optional.empty());
+    }
+
+    private void refuse(HttpServletResponse response, int status, String title, String message, String detail,
+                        String againHref, Optional<String> error, Optional<String> description) throws IOException {
         LOG.log(Level.INFO, "Refused a sign-in response with " + status + ": " + title);
         Responses.errorPage(response, status, title, message, detail, againHref);
+        context.events().loginFailed(status, error, description, title);
     }
 
 }

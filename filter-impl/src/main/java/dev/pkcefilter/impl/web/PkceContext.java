@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.cdi.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
@@ -31,6 +32,7 @@ public final class PkceContext implements AutoCloseable {
     private final Endpoints endpoints;
     private final TokenEndpointClient tokenClient;
     private final SessionStore store;
+    private final PkceEvents events;
 
     PkceContext(ClientConfiguration config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -45,6 +47,7 @@ public final class PkceContext implements AutoCloseable {
         this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock);
         this.store = new SessionStore(config.loginTimeout());
+        this.events = new PkceEvents(jsonb);
     }
 
     /**
@@ -82,6 +85,15 @@ public final class PkceContext implements AutoCloseable {
 
     SessionStore store() {
         return store;
+    }
+
+    /** @return the JSON-B instance of this application's pkce-filter */
+    public Jsonb jsonb() {
+        return jsonb;
+    }
+
+    PkceEvents events() {
+        return events;
     }
 
     @Override

@@ -105,13 +105,15 @@ final class TokenRefresher {
             TokenSet refreshed = current.refreshedBy(context.tokenClient().send(request));
             context.store().storeTokens(session, refreshed);
             LOG.log(Level.DEBUG, () -> "Refreshed the tokens: " + refreshed);
+            context.events().tokenRefreshed(refreshed);
             return Outcome.refreshed(refreshed);
         } catch (TokenEndpointException e) {
-            if (e.failure() == TokenEndpointException.Failure.REFUSED) {
+            boolean refused = e.failure() == TokenEndpointException.Failure.REFUSED;
+            if (refused) {
                 context.store().dropTokens(session);
-                return Outcome.REFUSED;
             }
-            return Outcome.UNAVAILABLE;
+            context.events().refreshFailed(refused);
+            return refused ? Outcome.REFUSED : Outcome.UNAVAILABLE;
         }
     }
 

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 class CurrentAccessTokenTest {
 
     private static final String TOKEN = "eyJ.secret-access-token.sig";
+    private static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
 
     private static CurrentAccessToken present(String scope) {
         return new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
                 Optional.of(Instant.parse("2030-01-01T00:00:00Z")), Optional.ofNullable(scope), Optional.empty(),
-                Optional.empty()), "openid"));
+                Optional.empty()), "openid"), JSONB);
     }
 
     @Test
@@ -32,6 +33,21 @@ class CurrentAccessTokenTest {
         assertEquals("Bearer " + TOKEN, token.authorizationHeader());
         assertEquals(List.of("profile", "openid", "email"), List.copyOf(token.scopes()));
         assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:00Z")), token.expiresAt());
+    }
+
+    @Test
+    void readsTheIdTokensClaimsWithoutVerifyingThem() {
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"sub\":\"alice\",\"email_verified\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CurrentAccessToken token = new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("eyJhbGciOiJub25lIn0." + payload + ".sig")),
+                "openid"), JSONB);
+        assertEquals("alice", token.idTokenClaims().get("sub"));
+        assertEquals(Boolean.TRUE, token.idTokenClaims().get("email_verified"));
+        assertEquals(java.util.Map.of(), present("openid").idTokenClaims(), "no ID token, no claims");
+        assertEquals(java.util.Map.of(), new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("not-a-jwt")), "openid"), JSONB)
+                .idTokenClaims(), "an unreadable ID token gives no claims");
     }
 
     @Test
@@ -48,7 +64,7 @@ class CurrentAccessTokenTest {
 
     @Test
     void anAbsentTokenSaysSoInsteadOfFailingUntilItsValueIsAskedFor() {
-        CurrentAccessToken token = new CurrentAccessToken(null);
+        CurrentAccessToken token = new CurrentAccessToken(null, JSONB);
         assertFalse(token.isPresent());
         assertEquals(Optional.empty(), token.expiresAt());
         assertTrue(token.scopes().isEmpty());

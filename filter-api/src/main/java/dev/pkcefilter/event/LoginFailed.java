@@ -1,0 +1,21 @@
+package dev.pkcefilter.event;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Fired when a sign-in response was refused or the code could not be exchanged.
+ *
+ * @param status the HTTP status the user was shown (400, 401, 403, 502, 503, 504)
+ * @param error the OAuth error code (RFC 6749 §4.1.2.1, §5.2) when the authorization server gave one
+ * @param errorDescription the server's description, remote text: escape it before display
+ * @param reason what pkce-filter saw, a constant sentence
+ */
+public record LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason) {
+
+    public LoginFailed {
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(errorDescription, "errorDescription");
+        Objects.requireNonNull(reason, "reason");
+    }
+}

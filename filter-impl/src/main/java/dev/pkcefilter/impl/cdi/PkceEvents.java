@@ -1,0 +1,59 @@
+package dev.pkcefilter.impl.cdi;
+
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.pkcefilter.event.LoggedOut;
+import dev.pkcefilter.event.LoginFailed;
+import dev.pkcefilter.event.LoginSucceeded;
+import dev.pkcefilter.event.RefreshFailed;
+import dev.pkcefilter.event.TokenRefreshed;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.bind.Jsonb;
+
+/**
+ * Fires the {@code dev.pkcefilter.event} events to the application's observers. An observer that throws is
+ * logged and does not change the response; an application without CDI simply gets no events.
+ */
+public final class PkceEvents {
+
+    private static final System.Logger LOG = System.getLogger(PkceEvents.class.getName());
+
+    private final Jsonb jsonb;
+
+    public PkceEvents(Jsonb jsonb) {
+        this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+    }
+
+    public void loginSucceeded(TokenSet tokens) {
+        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb)));
+    }
+
+    public void loginFailed(int status, Optional<String> error, Optional<String> description, String reason) {
+        fire(new LoginFailed(status, error, description, reason));
+    }
+
+    public void tokenRefreshed(TokenSet tokens) {
+        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb)));
+    }
+
+    public void refreshFailed(boolean refused) {
+        fire(new RefreshFailed(refused));
+    }
+
+    public void loggedOut() {
+        fire(new LoggedOut());
+    }
+
+    private static void fire(Object event) {
+        try {
+            CDI.current().getBeanManager().getEvent().fire(event);
+        } catch (IllegalStateException e) { // no CDI container for this application
+            LOG.log(Level.DEBUG, "No CDI here: " + event.getClass().getSimpleName() + " not fired");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "An observer of " + event.getClass().getSimpleName() + " failed", e);
+        }
+    }
+}

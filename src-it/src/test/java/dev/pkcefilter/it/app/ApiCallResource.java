@@ -1,0 +1,29 @@
+package dev.pkcefilter.it.app;
+
+import dev.pkcefilter.BearerTokenFilter;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Calls an API with the JAX-RS client and pkce-filter's {@link BearerTokenFilter}, at {@code /app/rest/api}. */
+@Path("api")
+@RequestScoped
+public class ApiCallResource {
+
+    @GET
+    @Produces(MediaType.TEXT_PLAIN)
+    public String call(@QueryParam("url") String url) {
+        Client client = ClientBuilder.newClient().register(BearerTokenFilter.class);
+        try (Response response = client.target(url).request(MediaType.APPLICATION_JSON).get()) {
+            return response.getStatus() + " " + response.readEntity(String.class);
+        } finally {
+            client.close();
+        }
+    }
+}
