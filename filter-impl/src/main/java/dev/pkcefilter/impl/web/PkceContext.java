@@ -9,6 +9,7 @@ import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.RevocationClient;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.json.bind.Jsonb;
@@ -30,6 +31,7 @@ public final class PkceContext implements AutoCloseable {
     private final Jsonb jsonb;
     private final Endpoints endpoints;
     private final TokenEndpointClient tokenClient;
+    private final RevocationClient revocationClient;
     private final SessionStore store;
 
     PkceContext(ClientConfiguration config, Clock clock) {
@@ -44,6 +46,7 @@ public final class PkceContext implements AutoCloseable {
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
         this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock);
+        this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
     }
 
@@ -78,6 +81,10 @@ public final class PkceContext implements AutoCloseable {
 
     TokenEndpointClient tokenClient() {
         return tokenClient;
+    }
+
+    RevocationClient revocationClient() {
+        return revocationClient;
     }
 
     SessionStore store() {
