@@ -47,7 +47,9 @@ public class SignedInResource {
                 + row("API answered", me.status() == 200 ? "200 OK" : "HTTP " + me.status())
                 + "</table>"
                 + "<p><a href=\"token\">Token facts (JSON)</a> · <a href=\"userinfo\">What the API said (JSON)</a>"
-                + " · <a href=\"../\">Home</a></p>");
+                + " · <a href=\"../\">Home</a></p>"
+                // pkce-filter's logout endpoint (pkce.logout-path): a POST, so that no other site can sign you out
+                + "<form method=\"post\" action=\"../oauth/logout\"><button type=\"submit\">Sign out</button></form>");
     }
 
     /** The token's facts, never the token itself. */

@@ -10,6 +10,7 @@ import dev.pkcefilter.it.support.KeycloakServer;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The real example WAR on Payara Micro and on WildFly against a real Keycloak: a person signs in, the application
- * holds a token and uses it; a script without a session is refused with 401.
+ * holds a token and uses it, signs out (which ends Keycloak's session too); a script without a session is refused
+ * with 401.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -72,6 +74,37 @@ class ExampleKeycloakIT {
         HttpResponse<String> userinfo = browser.get(app("app/userinfo"), BrowserlessClient.NAVIGATION);
         assertEquals(200, userinfo.statusCode(), userinfo.body());
         assertJson(userinfo.body(), "\"preferred_username\"\\s*:\\s*\"alice\"");
+    }
+
+    @Test
+    void signOutEndsTheSessionHereAndAtKeycloak() {
+        BrowserlessClient browser = new BrowserlessClient();
+        Result signedIn = browser.loginAtKeycloak(app("app/"), KeycloakServer.USER, KeycloakServer.PASSWORD);
+        assertEquals(200, signedIn.status(), () -> signedIn.hops() + "\n" + signedIn.body());
+        assertTrue(signedIn.body().contains("<form method=\"post\" action=\"../oauth/logout\">"), signedIn.body());
+
+        // the page's "Sign out" button, as a browser posts it
+        String origin = base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+        HttpResponse<String> logout = browser.postForm(app("oauth/logout"), Map.of(),
+                Map.of("Accept", BrowserlessClient.NAVIGATION.get("Accept"), "Origin", origin));
+        assertEquals(302, logout.statusCode(), logout.body());
+        String endSession = logout.headers().firstValue("Location").orElseThrow();
+        assertTrue(endSession.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/logout?"),
+                endSession);
+        assertTrue(endSession.contains("&id_token_hint="), "an ID token was received with scope openid");
+
+        // Keycloak 26 ends its session and, with a valid id_token_hint, sends the browser straight back
+        Result back = browser.follow(logout, BrowserlessClient.NAVIGATION, new ArrayList<>());
+        assertEquals(URI.create(app("")), back.uri(), () -> back.hops() + "\n" + back.body());
+        assertEquals(200, back.status(), () -> back.hops().toString());
+
+        // signed out here: a script is refused; and at Keycloak: a page asks for the password again
+        assertEquals(401, browser.get(app("app/token"), BrowserlessClient.XHR).statusCode());
+        Result again = browser.navigate(app("app/token"));
+        assertEquals(200, again.status(), () -> again.hops().toString());
+        assertTrue(again.uri().toString().startsWith(KeycloakServer.forTests().issuer() + "/"), again.uri()::toString);
+        assertTrue(again.body().contains("id=\"kc-form-login\""), () -> "no login form at " + again.uri()
+                + " (Keycloak's session survived?)\n" + again.body());
     }
 
     @Test

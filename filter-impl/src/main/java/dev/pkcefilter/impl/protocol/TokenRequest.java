@@ -1,8 +1,6 @@
 package dev.pkcefilter.impl.protocol;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,9 +34,7 @@ public record TokenRequest(URI endpoint, Map<String, String> grantParameters, St
         Objects.requireNonNull(clientAuth, "clientAuth");
         Objects.requireNonNull(clientSecret, "clientSecret");
         Objects.requireNonNull(audience, "audience");
-        if (clientAuth != ClientAuthMethod.NONE && clientSecret.isEmpty()) {
-            throw new IllegalArgumentException(clientAuth.value() + " needs a client secret");
-        }
+        new ClientAuthentication(clientId, clientAuth, clientSecret); // checks that the method has its secret
     }
 
     /**
@@ -72,31 +68,25 @@ public record TokenRequest(URI endpoint, Map<String, String> grantParameters, St
         return grant;
     }
 
+    /** @return how the client authenticates, shared with the revocation request */
+    public ClientAuthentication clientAuthentication() {
+        return new ClientAuthentication(clientId, clientAuth, clientSecret);
+    }
+
     /** @return the body parameters, client authentication in the body included where the method says so */
     public Map<String, String> toParameters() {
         Map<String, String> params = new LinkedHashMap<>(grantParameters);
-        if (clientAuth != ClientAuthMethod.CLIENT_SECRET_BASIC) {
-            params.put("client_id", clientId); // RFC 6749 §4.1.3: a client that does not authenticate sends it
-        }
-        if (clientAuth == ClientAuthMethod.CLIENT_SECRET_POST) {
-            params.put("client_secret", clientSecret.orElseThrow().value());
-        }
+        params.putAll(clientAuthentication().bodyParameters());
         audience.ifPresent(a -> params.put("audience", a));
         return params;
     }
 
     /**
-     * The {@code Authorization} header of {@code client_secret_basic}: the client id and secret are each
-     * form-urlencoded before Base64 (RFC 6749 §2.3.1).
-     *
-     * @return the header value, or empty for the other methods
+     * @return the {@code Authorization} header of {@code client_secret_basic}, or empty for the other methods
+     * @see ClientAuthentication#authorizationHeader()
      */
     public Optional<String> authorizationHeader() {
-        if (clientAuth != ClientAuthMethod.CLIENT_SECRET_BASIC) {
-            return Optional.empty();
-        }
-        String credentials = FormEncoding.encode(clientId) + ":" + FormEncoding.encode(clientSecret.orElseThrow().value());
-        return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        return clientAuthentication().authorizationHeader();
     }
 
     @Override

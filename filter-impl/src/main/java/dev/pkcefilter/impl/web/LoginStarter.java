@@ -72,14 +72,6 @@ final class LoginStarter {
         if (config.redirectUri().isPresent()) {
             return config.redirectUri().get();
         }
-        String scheme = request.getScheme();
-        int port = request.getServerPort();
-        String host = request.getServerName();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]"; // an IPv6 literal
-        }
-        boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
-        return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port) + request.getContextPath()
-                + config.callbackPath());
+        return URI.create(RequestOrigin.of(request) + request.getContextPath() + config.callbackPath());
     }
 }

@@ -10,6 +10,7 @@ import dev.pkcefilter.impl.cdi.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.RevocationClient;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.json.bind.Jsonb;
@@ -31,6 +32,7 @@ public final class PkceContext implements AutoCloseable {
     private final Jsonb jsonb;
     private final Endpoints endpoints;
     private final TokenEndpointClient tokenClient;
+    private final RevocationClient revocationClient;
     private final SessionStore store;
     private final PkceEvents events;
 
@@ -46,6 +48,7 @@ public final class PkceContext implements AutoCloseable {
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
         this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock);
+        this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
         this.events = new PkceEvents(jsonb);
     }
@@ -81,6 +84,10 @@ public final class PkceContext implements AutoCloseable {
 
     TokenEndpointClient tokenClient() {
         return tokenClient;
+    }
+
+    RevocationClient revocationClient() {
+        return revocationClient;
     }
 
     SessionStore store() {

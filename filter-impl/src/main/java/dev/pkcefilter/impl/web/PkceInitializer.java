@@ -30,7 +30,7 @@ import jakarta.servlet.annotation.HandlesTypes;
 /**
  * Makes the jar self-registering: reads and validates the configuration at deployment (failing it with one
  * message that lists every problem), discovers the endpoints, and registers the filter on the protected paths
- * and the callback servlet.
+ * and the callback and logout servlets.
  */
 @HandlesTypes(PkceConfiguration.class)
 public final class PkceInitializer implements ServletContainerInitializer {
@@ -39,6 +39,7 @@ public final class PkceInitializer implements ServletContainerInitializer {
 
     static final String FILTER_NAME = "pkce-filter";
     static final String CALLBACK_SERVLET_NAME = "pkce-callback";
+    static final String LOGOUT_SERVLET_NAME = "pkce-logout";
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext servletContext) throws ServletException {
@@ -88,8 +89,14 @@ public final class PkceInitializer implements ServletContainerInitializer {
             throw new PkceFilterException("pkce-filter cannot map its callback to " + config.callbackPath()
                     + ": the application already maps it. Set pkce.callback-path to another path.");
         }
+        ServletRegistration.Dynamic logout = servletContext.addServlet(LOGOUT_SERVLET_NAME, LogoutServlet.class);
+        if (!logout.addMapping(config.logoutPath()).isEmpty()) {
+            throw new PkceFilterException("pkce-filter cannot map its logout endpoint to " + config.logoutPath()
+                    + ": the application already maps it. Set pkce.logout-path to another path.");
+        }
         LOG.log(Level.INFO, "pkce-filter protects " + config.protectedPaths() + " of " + servletContext.getContextPath()
-                + " for client " + config.clientId() + "; callback at " + config.callbackPath());
+                + " for client " + config.clientId() + "; callback at " + config.callbackPath() + ", logout at "
+                + config.logoutPath());
     }
 
     private static FilterRegistration declaredFilter(ServletContext servletContext) {

@@ -78,6 +78,35 @@ final class Responses {
         response.getOutputStream().write(html.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The page a logout GET without same-origin evidence gets: a button that POSTs to the logout endpoint, so that
+     * the user can still sign out, while an image tag on another site cannot sign them out.
+     *
+     * @param action the logout endpoint's path
+     */
+    static void signOutPage(HttpServletResponse response, String action) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+        // not no-referrer: with it a browser sends "Origin: null" on the form's POST (Fetch §3.1), and the logout
+        // endpoint could no longer tell its own page from another site's
+        response.setHeader("Referrer-Policy", "same-origin");
+        // no form-action: the POST is redirected on to the authorization server's end-session endpoint
+        response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline';"
+                + " frame-ancestors 'none'");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/html;charset=UTF-8");
+        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>Sign out</title><style>"
+                + "body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}"
+                + "h1{font-size:1.4rem}button{font-size:1rem;padding:.4rem 1.2rem}</style></head><body>"
+                + "<h1>Sign out</h1><p>Do you want to sign out of this application?</p>"
+                + "<form method=\"post\" action=\"" + escape(action) + "\">"
+                + "<button type=\"submit\">Sign out</button></form></body></html>\n";
+        response.getOutputStream().write(html.getBytes(StandardCharsets.UTF_8));
+    }
+
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 /** Tiny stand-ins for the servlet request and response: only what pkce-filter's web classes read and write. */
 final class FakeHttp {
@@ -27,6 +28,8 @@ final class FakeHttp {
         String contextPath = "/shop";
         String requestURI = "/shop/app/orders";
         String queryString;
+        /** The request's session, or {@code null}: then {@code getSession(false)} answers {@code null}. */
+        HttpSession session;
         final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
         Request header(String name, String value) {
@@ -45,6 +48,12 @@ final class FakeHttp {
                         case "getRequestURI" -> requestURI;
                         case "getQueryString" -> queryString;
                         case "getHeader" -> headers.get((String) args[0]);
+                        case "getSession" -> {
+                            if (session == null && (args == null || (Boolean) args[0])) {
+                                throw new UnsupportedOperationException("creating a session");
+                            }
+                            yield session;
+                        }
                         case "toString" -> "FakeRequest[" + method + " " + requestURI + "]";
                         default -> throw new UnsupportedOperationException(m.getName());
                     });

@@ -24,7 +24,9 @@ import com.sun.net.httpserver.HttpServer;
  * An in-process authorization server for fault injection and for asserting exactly what the client sent: the
  * JDK's HTTP server on 127.0.0.1. It approves every authorization request at once (no login page), issues codes
  * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #tokenMode} says.
- * Every request it receives is recorded.
+ * It revokes tokens (RFC 7009, {@code /revoke}, failing with {@link #revocationStatus} when told) and ends
+ * sessions ({@code /end-session}, redirecting to {@code post_logout_redirect_uri}). Every request it receives is
+ * recorded.
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
 
@@ -60,6 +62,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
     }
 
+    /** A revocation request as received: the token, its hint, and whether the token was live until then. */
+    public record Revocation(String token, String hint, boolean wasLive, String clientId) {
+    }
+
     private record IssuedCode(String clientId, String redirectUri, String challenge) {
     }
 
@@ -85,6 +91,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public volatile long refreshDelayMillis;
     /** When set, refresh grants are answered with this OAuth error (400). */
     public volatile String refreshError;
+    /** The status of the revocation endpoint's answers; anything but 200 revokes nothing. */
+    public volatile int revocationStatus = 200;
+    private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
+    private volatile String lastIdToken;
 
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
@@ -109,6 +119,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         http.createContext("/authorize", this::authorize);
         http.createContext("/token", this::token);
         http.createContext("/userinfo", this::userinfo);
+        http.createContext("/revoke", this::revoke);
+        http.createContext("/end-session", this::endSession);
         http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         http.start();
         return http;
@@ -149,13 +161,16 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         tokenMode = TokenMode.NORMAL;
         authorizeError = null;
         authorizeErrorDescription = null;
+        revocationStatus = 200;
+        revocations.clear();
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
         record(exchange, "");
         send(exchange, 200, "application/json", """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
-                 "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"]}
+                 "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"],
+                 "revocation_endpoint":"%1$s/revoke","end_session_endpoint":"%1$s/end-session"}
                 """.formatted(base));
     }
 
@@ -246,11 +261,60 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private void sendTokens(HttpExchange exchange, String owner) throws IOException {
         String accessToken = "at-" + UUID.randomUUID();
         String refreshToken = "rt-" + UUID.randomUUID();
+        String idToken = idToken(owner);
         accessTokens.put(accessToken, owner);
         refreshTokens.put(refreshToken, owner);
+        lastIdToken = idToken;
         send(exchange, 200, "application/json", """
-                {"access_token":"%s","token_type":"Bearer","expires_in":%d,"refresh_token":"%s","scope":"openid profile"}
-                """.formatted(accessToken, expiresIn, refreshToken));
+                {"access_token":"%s","token_type":"Bearer","expires_in":%d,"refresh_token":"%s","scope":"openid profile",
+                 "id_token":"%s"}
+                """.formatted(accessToken, expiresIn, refreshToken, idToken));
+    }
+
+    /** An unsigned JWT ({@code alg: none}) with this server as issuer and a unique {@code jti}. */
+    private String idToken(String owner) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString("{\"iss\":\"%s\",\"sub\":\"%s\",\"jti\":\"%s\"}"
+                        .formatted(base, owner, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)) + ".";
+    }
+
+    /** @return the ID token issued last */
+    public String lastIdToken() {
+        return lastIdToken;
+    }
+
+    private void revoke(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Recorded request = record(exchange, body);
+        Map<String, String> form = request.form();
+        String token = String.valueOf(form.get("token"));
+        int status = revocationStatus;
+        boolean live = accessTokens.containsKey(token) || refreshTokens.containsKey(token);
+        revocations.add(new Revocation(token, form.get("token_type_hint"), live, form.get("client_id")));
+        if (status != 200) {
+            send(exchange, status, "text/html", "<html><body>Revocation failed</body></html>");
+            return;
+        }
+        accessTokens.remove(token); // RFC 7009 §2.2: 200 also for a token that was not valid
+        refreshTokens.remove(token);
+        send(exchange, 200, "text/plain", "");
+    }
+
+    /** @return every revocation request received since the last {@link #reset()}, in order */
+    public List<Revocation> revocations() {
+        return List.copyOf(revocations);
+    }
+
+    private void endSession(HttpExchange exchange) throws IOException {
+        Recorded request = record(exchange, "");
+        String after = request.queryParameters().get("post_logout_redirect_uri");
+        if (after == null) {
+            send(exchange, 200, "text/html", "<html><body>Signed out</body></html>");
+            return;
+        }
+        exchange.getResponseHeaders().set("Location", after);
+        send(exchange, 302, "text/plain", "");
     }
 
     /** @return how many refresh grants arrived */

@@ -1,0 +1,149 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.protocol.ClientAuthentication;
+import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.EndSessionRequest;
+import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.RevocationClient;
+import dev.pkcefilter.impl.protocol.RevocationRequest;
+import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
+import dev.pkcefilter.impl.session.SessionStore;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * The logout endpoint ({@code pkce.logout-path}): ends the session here and, where the authorization server
+ * offers it, its tokens and its own session there.
+ * <ol>
+ *   <li>Only a request of the application's own pages logs out ({@link SameOrigin}): a POST that another origin
+ *       sent gets 403; a GET without same-origin evidence (an image tag, a link from elsewhere, a typed URL)
+ *       gets a page with a "Sign out" button instead.</li>
+ *   <li>The session is invalidated first, so that no request uses the tokens while they are revoked.</li>
+ *   <li>The refresh token, then the access token, are revoked (RFC 7009 §2), best effort.</li>
+ *   <li>The browser goes to the end-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), else straight
+ *       to {@code pkce.post-logout-redirect}.</li>
+ * </ol>
+ */
+final class LogoutHandler {
+
+    private static final System.Logger LOG = System.getLogger(LogoutHandler.class.getName());
+
+    private final PkceContext context;
+
+    LogoutHandler(PkceContext context) {
+        this.context = context;
+    }
+
+    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        SameOrigin.Verdict verdict = SameOrigin.decide(request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"),
+                request.getHeader("Referer"), ownOrigins(request, context.config()));
+        // 1. no logout on another site's behalf: a forged cross-site request
+        if ("POST".equals(method) && verdict == SameOrigin.Verdict.CROSS_ORIGIN) {
+            LOG.log(Level.INFO, "Refused a logout request sent by another origin");
+            Responses.errorPage(response, HttpServletResponse.SC_FORBIDDEN, "Sign-out refused",
+                    "This sign-out request was sent by another site, so you are still signed in.", null,
+                    request.getContextPath() + "/");
+            return;
+        }
+        if (!"POST".equals(method) && !("GET".equals(method) && verdict == SameOrigin.Verdict.SAME_ORIGIN)) {
+            Responses.signOutPage(response, request.getContextPath() + context.config().logoutPath());
+            return;
+        }
+        logout(request, response);
+    }
+
+    private void logout(HttpServletRequest request, HttpServletResponse response) {
+        ClientConfiguration config = context.config();
+        HttpSession session = request.getSession(false);
+        Optional<TokenSet> tokens = SessionStore.tokens(session);
+        // 2. the session first: from now on no request of this browser uses the tokens
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException e) {
+                // invalidated meanwhile by another request: the same outcome
+            }
+        }
+        Optional<ProviderMetadata> endpoints = endpoints();
+        // 3. RFC 7009 §2.1: the refresh token first, which at most servers also ends the grant's access tokens
+        Optional<URI> revocation = endpoints.flatMap(ProviderMetadata::revocationEndpoint);
+        if (revocation.isPresent() && tokens.isPresent()) {
+            revoke(revocation.get(), tokens.get(), config);
+        }
+        // 4. RP-Initiated Logout 1.0 §2, else this application's own page
+        Optional<URI> endSession = endpoints.flatMap(ProviderMetadata::endSessionEndpoint);
+        LOG.log(Level.DEBUG, () -> "Logged out a session" + (tokens.isPresent() ? " with " + tokens.get() : "")
+                + (endSession.isPresent() ? "; on to the end-session endpoint" : ""));
+        if (endSession.isPresent()) {
+            EndSessionRequest end = new EndSessionRequest(endSession.get(),
+                    postLogoutRedirectUri(request, config), config.clientId(), tokens.flatMap(TokenSet::idToken));
+            Responses.redirect(response, end.toURI().toString());
+        } else {
+            Responses.redirect(response, postLogoutTarget(request, config));
+        }
+    }
+
+    private Optional<ProviderMetadata> endpoints() {
+        try {
+            return Optional.of(context.endpoints().get());
+        } catch (Discovery.DiscoveryException e) {
+            LOG.log(Level.WARNING, e.getMessage() + " Logged out of this application only.");
+            return Optional.empty();
+        }
+    }
+
+    private void revoke(URI endpoint, TokenSet tokens, ClientConfiguration config) {
+        ClientAuthentication client = new ClientAuthentication(config.clientId(), config.clientAuth(),
+                config.clientSecret());
+        RevocationClient.Result result = RevocationClient.Result.REVOKED;
+        if (tokens.refreshToken().isPresent()) {
+            result = context.revocationClient().revoke(new RevocationRequest(endpoint, tokens.refreshToken().get(),
+                    TokenTypeHint.REFRESH_TOKEN, client));
+        }
+        if (result == RevocationClient.Result.UNREACHABLE) {
+            return; // one timeout is enough to wait for at logout; the warning is logged
+        }
+        context.revocationClient().revoke(new RevocationRequest(endpoint, tokens.accessToken(),
+                TokenTypeHint.ACCESS_TOKEN, client));
+    }
+
+    /** The origins a same-origin request may come from: the request's own, and that of a configured redirect URI. */
+    static Set<String> ownOrigins(HttpServletRequest request, ClientConfiguration config) {
+        Set<String> origins = new LinkedHashSet<>();
+        RequestOrigin.of(RequestOrigin.of(request)).ifPresent(origins::add);
+        config.redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString())).ifPresent(origins::add);
+        return origins;
+    }
+
+    /**
+     * The absolute {@code post_logout_redirect_uri}: {@code pkce.post-logout-redirect} when absolute, else that
+     * path (or {@code /}) inside the context path on the application's origin: the origin of {@code
+     * pkce.redirect-uri} when set (behind a reverse proxy), else the request's, as the redirect URI is derived.
+     */
+    static URI postLogoutRedirectUri(HttpServletRequest request, ClientConfiguration config) {
+        String configured = config.postLogoutRedirect().orElse("/");
+        if (!configured.startsWith("/")) {
+            return URI.create(configured);
+        }
+        String origin = config.redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString()))
+                .orElseGet(() -> RequestOrigin.of(request));
+        return URI.create(origin + request.getContextPath() + configured);
+    }
+
+    /** Where the browser goes when there is no end-session endpoint: the configured URL, or a path in the context. */
+    static String postLogoutTarget(HttpServletRequest request, ClientConfiguration config) {
+        String configured = config.postLogoutRedirect().orElse("/");
+        return configured.startsWith("/") ? request.getContextPath() + configured : configured;
+    }
+}

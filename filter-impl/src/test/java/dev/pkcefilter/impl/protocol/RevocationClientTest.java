@@ -1,0 +1,151 @@
+package dev.pkcefilter.impl.protocol;
+
+import static dev.pkcefilter.impl.protocol.FakeServer.json;
+import static dev.pkcefilter.impl.protocol.FakeServer.respond;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+class RevocationClientTest {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final String TOKEN = "RT-secret-refresh-token";
+    private static final String SECRET = "p@ss:w0rd/+";
+
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getLevel() + " " + record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private FakeServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new FakeServer();
+        Logger.getLogger(RevocationClient.class.getName()).addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() {
+        Logger.getLogger(RevocationClient.class.getName()).removeHandler(capture);
+        server.close();
+        for (String line : logged) {
+            assertFalse(line.contains(TOKEN) || line.contains("p@ss") || line.contains("p%40ss"), line);
+        }
+    }
+
+    @AfterAll
+    static void closeJsonb() throws Exception {
+        JSONB.close();
+    }
+
+    private static RevocationClient.Result revoke(URI endpoint, ClientAuthMethod method) {
+        Optional<ClientSecret> secret = method == ClientAuthMethod.NONE ? Optional.empty()
+                : Optional.of(new ClientSecret(SECRET));
+        return new RevocationClient(new BoundedHttp(HTTP, TIMEOUT), JSONB).revoke(new RevocationRequest(endpoint,
+                TOKEN, TokenTypeHint.REFRESH_TOKEN, new ClientAuthentication("my client", method, secret)));
+    }
+
+    @Test
+    void postsAFormWithBasicAuthenticationAndReportsRevoked() {
+        server.on("/revoke", respond(200, "text/plain", ""));
+
+        assertEquals(RevocationClient.Result.REVOKED, revoke(server.uri("/revoke"), ClientAuthMethod.CLIENT_SECRET_BASIC));
+
+        FakeServer.Recorded sent = server.requests().get(0);
+        assertEquals("POST", sent.method());
+        assertEquals("application/x-www-form-urlencoded", sent.header("Content-Type"));
+        assertEquals("Basic bXkrY2xpZW50OnAlNDBzcyUzQXcwcmQlMkYlMkI=", sent.header("Authorization"));
+        assertEquals("token=RT-secret-refresh-token&token_type_hint=refresh_token", sent.body());
+    }
+
+    @Test
+    void postsThePublicClientsIdInTheForm() {
+        server.on("/revoke", respond(200, "text/plain", ""));
+
+        assertEquals(RevocationClient.Result.REVOKED, revoke(server.uri("/revoke"), ClientAuthMethod.NONE));
+
+        FakeServer.Recorded sent = server.requests().get(0);
+        assertNull(sent.header("Authorization"));
+        assertEquals("token=RT-secret-refresh-token&token_type_hint=refresh_token&client_id=my+client", sent.body());
+    }
+
+    @Test
+    void anOAuthErrorIsAFailureLoggedWithItsCodeOnly() {
+        server.on("/revoke", json(400, "{\"error\":\"invalid_client\",\"error_description\":\"no " + TOKEN + "\"}"));
+
+        assertEquals(RevocationClient.Result.FAILED, revoke(server.uri("/revoke"), ClientAuthMethod.CLIENT_SECRET_POST));
+
+        assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 answered HTTP 400 with error invalid_client"
+                + " (refresh_token); the logout goes on"), logged);
+    }
+
+    @Test
+    void aServerErrorIsAFailure() {
+        server.on("/revoke", respond(500, "text/html", "<html>" + TOKEN + "</html>"));
+
+        assertEquals(RevocationClient.Result.FAILED, revoke(server.uri("/revoke"), ClientAuthMethod.NONE));
+
+        assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 answered HTTP 500 (refresh_token);"
+                + " the logout goes on"), logged);
+    }
+
+    @Test
+    void aServerThatIsDownIsUnreachable() throws IOException {
+        assertEquals(RevocationClient.Result.UNREACHABLE,
+                revoke(FakeServer.closedPort("/revoke"), ClientAuthMethod.NONE));
+
+        assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 could not be reached (refresh_token);"
+                + " the logout goes on"), logged);
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerInTimeIsUnreachable() {
+        server.on("/revoke", exchange -> {
+            try {
+                Thread.sleep(TIMEOUT.toMillis() * 3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        assertEquals(RevocationClient.Result.UNREACHABLE, revoke(server.uri("/revoke"), ClientAuthMethod.NONE));
+
+        assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 did not answer within PT1S (refresh_token);"
+                + " the logout goes on"), logged);
+    }
+}
