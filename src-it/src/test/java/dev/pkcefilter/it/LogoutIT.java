@@ -64,6 +64,7 @@ class LogoutIT {
     void aPostRevokesBothTokensEndsTheSessionAndGoesToTheEndSessionEndpoint() {
         BrowserlessClient browser = signedIn();
         String idToken = fake.lastIdToken();
+        browser.get(base + "public/events", Map.of()); // forget the login's events
 
         HttpResponse<String> logout = postLogout(browser, origin());
 
@@ -84,6 +85,7 @@ class LogoutIT {
         assertEquals("logout-app", revocations.get(1).clientId());
 
         assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
+        assertEquals("LoggedOut", browser.get(base + "public/events", Map.of()).body(), "the LoggedOut event");
         BrowserlessClient.Result after = browser.follow(logout, BrowserlessClient.NAVIGATION, new ArrayList<>());
         assertEquals(base.toString(), after.uri().toString(), () -> "back at the application's root after the"
                 + " end-session endpoint: " + after.hops());

@@ -56,10 +56,11 @@ public final class TokenEndpointClient {
         Optional<OAuthError> error = JsonObjects.parse(jsonb, response.body()).flatMap(OAuthError::from);
         if (error.isPresent() && status >= 400 && status < 500) {
             throw fail(TokenEndpointException.Failure.REFUSED, request,
-                    "refused the request with HTTP " + status + " and error " + error.get().error(), error, null);
+                    "refused the request with HTTP " + status + " and error " + RemoteText.clean(error.get().error(), 100),
+                    error, null);
         }
         throw fail(TokenEndpointException.Failure.SERVER_ERROR, request, "answered HTTP " + status
-                + error.map(e -> " with error " + e.error()).orElse(" without an OAuth error"), error, null);
+                + error.map(e -> " with error " + RemoteText.clean(e.error(), 100)).orElse(" without an OAuth error"), error, null);
     }
 
     private HttpRequest toHttpRequest(TokenRequest request) {

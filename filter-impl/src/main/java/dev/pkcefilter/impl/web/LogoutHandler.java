@@ -69,6 +69,9 @@ final class LogoutHandler {
         Optional<TokenSet> tokens = SessionStore.tokens(session);
         // 2. the session first: from now on no request of this browser uses the tokens
         if (session != null) {
+            if (tokens.isPresent()) {
+                context.events().loggedOut();
+            }
             try {
                 session.invalidate();
             } catch (IllegalStateException e) {

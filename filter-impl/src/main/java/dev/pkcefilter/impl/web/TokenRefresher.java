@@ -101,19 +101,32 @@ final class TokenRefresher {
             LOG.log(Level.WARNING, e.getMessage());
             return Outcome.UNAVAILABLE;
         }
+        TokenSet refreshed;
         try {
-            TokenSet refreshed = current.refreshedBy(context.tokenClient().send(request));
+            refreshed = current.refreshedBy(context.tokenClient().send(request));
+        } catch (TokenEndpointException e) {
+            boolean refused = e.failure() == TokenEndpointException.Failure.REFUSED;
+            if (refused) {
+                dropTokens(session);
+            }
+            context.events().refreshFailed(refused);
+            return refused ? Outcome.REFUSED : Outcome.UNAVAILABLE;
+        }
+        try {
             context.store().storeTokens(session, refreshed);
             LOG.log(Level.DEBUG, () -> "Refreshed the tokens: " + refreshed);
             context.events().tokenRefreshed(refreshed);
             return Outcome.refreshed(refreshed);
-        } catch (TokenEndpointException e) {
-            boolean refused = e.failure() == TokenEndpointException.Failure.REFUSED;
-            if (refused) {
-                context.store().dropTokens(session);
-            }
-            context.events().refreshFailed(refused);
-            return refused ? Outcome.REFUSED : Outcome.UNAVAILABLE;
+        } catch (IllegalStateException e) { // the session was invalidated meanwhile (a logout): nothing to keep
+            return Outcome.REFUSED;
+        }
+    }
+
+    private void dropTokens(HttpSession session) {
+        try {
+            context.store().dropTokens(session);
+        } catch (IllegalStateException e) {
+            // invalidated meanwhile: the tokens are gone anyway
         }
     }
 

@@ -67,6 +67,9 @@ public final class BrowserlessClient {
 
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient http = HttpClient.newBuilder()
+            // as a browser over plain http: HTTP/1.1 (the JDK would try an h2c upgrade, which no browser does, and
+            // Payara answers 200 concurrent streams on one h2c connection with GOAWAY)
+            .version(HttpClient.Version.HTTP_1_1)
             .cookieHandler(new LoopbackIsSecure(cookies))
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
