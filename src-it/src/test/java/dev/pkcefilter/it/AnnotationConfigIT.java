@@ -3,21 +3,19 @@ package dev.pkcefilter.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.pkcefilter.it.annotated.AnnotatedConfig;
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,28 +26,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class AnnotationConfigIT {
+class AnnotationConfigIT extends AgainstFakeServer {
 
     /** What the build sets as the environment variable IT_CLIENT_SECRET of the servers (src-it/pom.xml). */
     private static final String SECRET = "annotation-secret-from-env";
-
-    private static FakeAuthorizationServer fake;
-
-    @ArquillianResource
-    private URL base;
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(AnnotatedConfig.FAKE_PORT);
         fake.clientSecret = SECRET;
         return TestWars.tokenAppWithWebXml("annotated.war", "").addClass(AnnotatedConfig.class);
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test

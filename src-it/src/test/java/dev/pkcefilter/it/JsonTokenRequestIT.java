@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,12 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class JsonTokenRequestIT {
-
-    private static FakeAuthorizationServer fake;
-
-    @ArquillianResource
-    private URL base;
+class JsonTokenRequestIT extends AgainstFakeServer {
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
@@ -46,13 +39,6 @@ class JsonTokenRequestIT {
                 "pkce.client-auth", "client_secret_post",
                 "pkce.token-request-format", "json",
                 "pkce.protected-paths", "/app/*"));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test

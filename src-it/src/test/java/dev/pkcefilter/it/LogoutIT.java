@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Revocation;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,12 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class LogoutIT {
-
-    private static FakeAuthorizationServer fake;
-
-    @ArquillianResource
-    private URL base; // http://localhost:PORT/logout/ on Payara Micro, http://127.0.0.1:PORT/logout/ on WildFly
+class LogoutIT extends AgainstFakeServer {
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
@@ -46,13 +39,6 @@ class LogoutIT {
                 "pkce.client-id", "logout-app",
                 "pkce.protected-paths", "/app/*",
                 "pkce.http-timeout", "PT2S"));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @BeforeEach

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.TokenMode;
@@ -20,9 +20,7 @@ import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,12 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PublicClientIT {
-
-    private static FakeAuthorizationServer fake;
-
-    @ArquillianResource
-    private URL base;
+class PublicClientIT extends AgainstFakeServer {
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
@@ -51,13 +44,6 @@ class PublicClientIT {
                 "pkce.protected-paths", "/app/*",
                 "pkce.login-timeout", "PT3S",
                 "pkce.http-timeout", "PT2S"));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @BeforeEach

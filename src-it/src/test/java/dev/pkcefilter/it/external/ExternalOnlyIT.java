@@ -3,19 +3,17 @@ package dev.pkcefilter.it.external;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,24 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ExternalOnlyIT {
-
-    private static FakeAuthorizationServer fake;
-
-    @ArquillianResource
-    private URL base;
+class ExternalOnlyIT extends AgainstFakeServer {
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(ExternalConfig.FAKE_PORT);
         return TestWars.tokenAppWithWebXml("external.war", "");
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (fake != null) {
-            fake.close();
-        }
     }
 
     @Test
