@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 
 /**
@@ -80,5 +81,10 @@ public record ClientConfiguration(
         Objects.requireNonNull(refreshSkew, "refreshSkew");
         Objects.requireNonNull(loginTimeout, "loginTimeout");
         Objects.requireNonNull(httpTimeout, "httpTimeout");
+    }
+
+    /** @return how this client authenticates at the token and revocation endpoints */
+    public ClientAuthentication clientAuthentication() {
+        return new ClientAuthentication(clientId, clientAuth, clientSecret);
     }
 }

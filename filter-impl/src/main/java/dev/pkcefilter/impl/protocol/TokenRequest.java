@@ -38,6 +38,19 @@ public record TokenRequest(URI endpoint, Map<String, String> grantParameters, St
     }
 
     /**
+     * A token request with the client's authentication as one value.
+     *
+     * @param endpoint the token endpoint
+     * @param grantParameters the grant's own parameters, {@code grant_type} first
+     * @param client how the client authenticates
+     * @param audience the {@code audience} parameter, for servers that want one
+     */
+    public TokenRequest(URI endpoint, Map<String, String> grantParameters, ClientAuthentication client,
+                        Optional<String> audience) {
+        this(endpoint, grantParameters, client.clientId(), client.method(), client.secret(), audience);
+    }
+
+    /**
      * The grant of an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.5).
      *
      * @return {@code grant_type}, {@code code}, {@code redirect_uri} and {@code code_verifier}

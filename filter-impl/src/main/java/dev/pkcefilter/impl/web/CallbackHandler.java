@@ -105,8 +105,8 @@ final class CallbackHandler {
         // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
         ClientConfiguration config = context.config();
         TokenRequest tokenRequest = new TokenRequest(endpoints.tokenEndpoint(),
-                TokenRequest.authorizationCodeGrant(code, login.redirectUri(), login.verifier()), config.clientId(),
-                config.clientAuth(), config.clientSecret(), config.audience());
+                TokenRequest.authorizationCodeGrant(code, login.redirectUri(), login.verifier()),
+                config.clientAuthentication(), config.audience());
         TokenResponse tokens;
         try {
             tokens = context.tokenClient().send(tokenRequest);

@@ -107,8 +107,7 @@ final class LogoutHandler {
     }
 
     private void revoke(URI endpoint, TokenSet tokens, ClientConfiguration config) {
-        ClientAuthentication client = new ClientAuthentication(config.clientId(), config.clientAuth(),
-                config.clientSecret());
+        ClientAuthentication client = config.clientAuthentication();
         RevocationClient.Result result = RevocationClient.Result.REVOKED;
         if (tokens.refreshToken().isPresent()) {
             result = context.revocationClient().revoke(new RevocationRequest(endpoint, tokens.refreshToken().get(),

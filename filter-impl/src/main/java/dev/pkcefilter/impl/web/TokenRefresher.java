@@ -96,7 +96,7 @@ final class TokenRefresher {
         try {
             request = new TokenRequest(context.endpoints().get().tokenEndpoint(),
                     TokenRequest.refreshTokenGrant(current.refreshToken().orElseThrow(), config.scope()),
-                    config.clientId(), config.clientAuth(), config.clientSecret(), config.audience());
+                    config.clientAuthentication(), config.audience());
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());
             return Outcome.UNAVAILABLE;
