@@ -221,6 +221,31 @@ class PublicClientIT extends AgainstFakeServer {
     }
 
     @Test
+    void callbackFromAnotherIssuerIsRefused() {
+        // RFC 9207: an iss that is not this application's issuer means a mix-up; the code is never sent anywhere
+        BrowserlessClient browser = new BrowserlessClient();
+        HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
+        String state = query(URI.create(toAuthorize.headers().firstValue("Location").orElseThrow())).get("state");
+        HttpResponse<String> response = browser.get(url("oauth/callback?code=abc&state=" + state
+                + "&iss=https%3A%2F%2Fattacker.example"), BrowserlessClient.NAVIGATION);
+        assertErrorPage(response, 400, "Invalid sign-in response");
+        assertTrue(response.body().contains("another authorization server"), response.body());
+        assertTrue(fake.requests("/token").isEmpty(), "no code exchange after a mix-up");
+    }
+
+    @Test
+    void callbackWithARepeatedParameterIsRefused() {
+        BrowserlessClient browser = new BrowserlessClient();
+        HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
+        String state = query(URI.create(toAuthorize.headers().firstValue("Location").orElseThrow())).get("state");
+        HttpResponse<String> response = browser.get(url("oauth/callback?code=abc&code=def&state=" + state),
+                BrowserlessClient.NAVIGATION);
+        assertErrorPage(response, 400, "Invalid sign-in response");
+        assertTrue(response.body().contains("<code>code</code>"), response.body());
+        assertTrue(fake.requests("/token").isEmpty(), "no code exchange for an ambiguous callback");
+    }
+
+    @Test
     void callbackWithNeitherCodeNorErrorIsRefused() {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
