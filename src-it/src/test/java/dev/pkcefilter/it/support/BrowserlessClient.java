@@ -136,14 +136,29 @@ public final class BrowserlessClient {
      */
     public Result loginAtKeycloak(String startUrl, String user, String password) {
         List<Hop> hops = new ArrayList<>();
+        return follow(submitKeycloakLogin(startUrl, user, password, hops), NAVIGATION, hops);
+    }
+
+    /**
+     * Signs in at Keycloak as {@link #loginAtKeycloak} does, but stops at Keycloak's redirect to the application's
+     * callback: the callback URL (with its {@code code}, {@code state} and {@code iss}) is returned, not requested,
+     * so the code is still unspent, as an attacker who intercepted it would hold it.
+     */
+    public URI signInUntilCallback(String startUrl, String user, String password) {
+        HttpResponse<String> posted = submitKeycloakLogin(startUrl, user, password, new ArrayList<>());
+        String location = posted.headers().firstValue("Location").orElseThrow(() -> new IllegalStateException(
+                "Keycloak answered the login form with " + posted.statusCode() + ", not a redirect to the callback"));
+        return posted.uri().resolve(location);
+    }
+
+    private HttpResponse<String> submitKeycloakLogin(String startUrl, String user, String password, List<Hop> hops) {
         Result loginPage = follow(get(startUrl, NAVIGATION), NAVIGATION, hops);
         String action = loginFormAction(loginPage);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("username", user);
         form.put("password", password);
         form.put("credentialId", "");
-        HttpResponse<String> posted = postForm(loginPage.uri().resolve(action).toString(), form, NAVIGATION);
-        return follow(posted, NAVIGATION, hops);
+        return postForm(loginPage.uri().resolve(action).toString(), form, NAVIGATION);
     }
 
     private static String loginFormAction(Result page) {
