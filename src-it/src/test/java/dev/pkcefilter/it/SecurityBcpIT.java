@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The rest of the client's duties are proven elsewhere: S256 only and the exact redirect_uri
  * ({@code PublicClientIT}, {@code ExampleKeycloakIT}), state single use and expiring ({@code PublicClientIT}), the
- * session id change ({@code PublicClientIT}), and no secret in any log or page ({@code NothingLeaksIT}).
+ * session id change ({@code PublicClientIT}), and no secret in any log or page ({@code LeakIT}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
