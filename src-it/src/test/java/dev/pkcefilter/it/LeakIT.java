@@ -148,7 +148,9 @@ class LeakIT extends AgainstFakeServer {
         assertEquals(2, fake.refreshGrants());
         Thread.sleep(1_200);
         fake.refreshError = "invalid_grant";
-        assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode());
+        int refused = browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode();
+        assertTrue(refused == 401 || refused == 200, "signed out, or the still valid token kept: " + refused);
+        assertEquals(3, fake.refreshGrants(), "the refused refresh was asked for");
         fake.reset();
     }
 
