@@ -84,7 +84,8 @@ class IsolationIT extends AgainstFakeServer {
                     String user = "user" + i;
                     calls.add(pool.submit(() -> {
                         HttpResponse<String> response = browser.get(base + "app/userinfo", BrowserlessClient.XHR);
-                        assertTrue(response.statusCode() < 500, user + ": " + response.statusCode() + " " + response.body());
+                        assertTrue(response.statusCode() < 500,
+                                user + ": " + response.statusCode() + " " + response.body());
                         assertEquals(200, response.statusCode(), user + ": " + response.body());
                         return response.body();
                     }));
@@ -107,8 +108,8 @@ class IsolationIT extends AgainstFakeServer {
         assertEquals(302, toAuthorize.statusCode(), toAuthorize.body());
         String authorize = toAuthorize.headers().firstValue("Location").orElseThrow();
         assertTrue(authorize.startsWith(fake.issuer() + "/authorize?"), authorize);
-        HttpResponse<String> approved = browser.get(authorize + "&login_hint=" + URLEncoder.encode(user, StandardCharsets.UTF_8),
-                BrowserlessClient.NAVIGATION);
+        HttpResponse<String> approved = browser.get(
+                authorize + "&login_hint=" + URLEncoder.encode(user, StandardCharsets.UTF_8), BrowserlessClient.NAVIGATION);
         return browser.follow(approved, BrowserlessClient.NAVIGATION, new ArrayList<>()).status();
     }
 

@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Nothing leaks (RFC 9700 §4.3, DESIGN.md): a confidential client with pkce-filter's loggers at FINEST goes through
- * logins, refreshes, a refused refresh, every failure of the token endpoint, {@code error=} callbacks, replays and
- * logouts with revocation; then no code, access token, refresh token, ID token or code verifier the fake issued or
- * received, nor the client secret, may appear in the server's own log files or in any response of the application.
+ * Nothing leaks (DESIGN.md: never a token, code, verifier or secret in a log or a page): a confidential client with
+ * pkce-filter's loggers at FINEST goes through logins, refreshes, a refused refresh, every failure of the token
+ * endpoint, {@code error=} callbacks, replays and logouts with revocation; then no code, access token, refresh token,
+ * ID token or code verifier the fake issued or received, nor the client secret, may appear in the server's own log
+ * files or in any response of the application.
  *
  * <p>One exception, by specification: the redirect to the end-session endpoint carries the ID token as
  * {@code id_token_hint} (OpenID Connect RP-Initiated Logout 1.0 §2), so that header alone is left out of the scan
@@ -85,10 +86,12 @@ class LeakIT extends AgainstFakeServer {
         assertTrue(secrets.size() >= 30, "the fake issued and received secrets: " + secrets.size());
         String basicPair = URLEncoder.encode(CLIENT_ID, StandardCharsets.UTF_8) + ":"
                 + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
-        Leaks leaks = new Leaks(secrets, Set.of(Base64.getEncoder().encodeToString(basicPair.getBytes(StandardCharsets.UTF_8))));
+        Leaks leaks = new Leaks(secrets,
+                Set.of(Base64.getEncoder().encodeToString(basicPair.getBytes(StandardCharsets.UTF_8))));
 
         String logs = serverLogs();
-        for (int attempt = 0; attempt < 60 && occurrences(logs, LOGOUT_DEBUG_LINE) < logoutsLoggedBefore + 2; attempt++) {
+        for (int attempt = 0; attempt < 60 && occurrences(logs, LOGOUT_DEBUG_LINE) < logoutsLoggedBefore + 2;
+                attempt++) {
             Thread.sleep(500); // the servers write their logs asynchronously
             logs = serverLogs();
         }
@@ -100,7 +103,8 @@ class LeakIT extends AgainstFakeServer {
             if (!response.uri().toString().startsWith(base.toString())) {
                 continue; // the fake's own answers carry codes by design
             }
-            String where = response.request().method() + " " + response.uri().getPath() + " -> " + response.statusCode();
+            String where = response.request().method() + " " + response.uri().getPath() + " -> "
+                    + response.statusCode();
             found.addAll(leaks.findIn(where + " body", response.body()));
             for (Map.Entry<String, List<String>> header : response.headers().map().entrySet()) {
                 for (String value : header.getValue()) {
