@@ -75,6 +75,19 @@ public final class BrowserlessClient {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    private volatile java.util.function.Consumer<HttpResponse<String>> listener = response -> { };
+
+    /**
+     * Shows every response this client receives, redirects included, to {@code listener} (e.g. to look for leaked
+     * secrets in every header and body).
+     *
+     * @return this client
+     */
+    public BrowserlessClient onResponse(java.util.function.Consumer<HttpResponse<String>> listener) {
+        this.listener = listener;
+        return this;
+    }
+
     /** This browser's cookies. */
     public CookieManager cookies() {
         return cookies;
@@ -240,7 +253,9 @@ public final class BrowserlessClient {
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            listener.accept(response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

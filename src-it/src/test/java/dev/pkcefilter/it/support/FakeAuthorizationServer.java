@@ -26,7 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #tokenMode} says.
  * It revokes tokens (RFC 7009, {@code /revoke}, failing with {@link #revocationStatus} when told) and ends
  * sessions ({@code /end-session}, redirecting to {@code post_logout_redirect_uri}). Every request it receives is
- * recorded.
+ * recorded, and every secret it issued or received is remembered ({@link #secrets()}). An authorization request
+ * with {@code login_hint} signs in the user it names, as if that person had typed their name at a login page.
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
 
@@ -66,7 +67,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public record Revocation(String token, String hint, boolean wasLive, String clientId) {
     }
 
-    private record IssuedCode(String clientId, String redirectUri, String challenge) {
+    private record IssuedCode(String clientId, String redirectUri, String challenge, String user) {
     }
 
     private HttpServer server;
@@ -75,6 +76,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
     private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+    /** Every code, access, refresh and ID token issued and every code_verifier received, for leak checks. */
+    private final java.util.Set<String> secrets = ConcurrentHashMap.newKeySet();
 
     public volatile TokenMode tokenMode = TokenMode.NORMAL;
     public volatile long slowMillis = 3000;
@@ -89,6 +92,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public volatile int expiresIn = 300;
     /** How long a refresh grant takes to answer, so that concurrent requests pile up behind it. */
     public volatile long refreshDelayMillis;
+    /** Whether token responses carry a {@code refresh_token}. */
+    public volatile boolean issueRefreshToken = true;
     /** When set, refresh grants are answered with this OAuth error (400). */
     public volatile String refreshError;
     /** The status of the revocation endpoint's answers; anything but 200 revokes nothing. */
@@ -158,6 +163,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         expiresIn = 300;
         refreshDelayMillis = 0;
         refreshError = null;
+        issueRefreshToken = true;
         tokenMode = TokenMode.NORMAL;
         authorizeError = null;
         authorizeErrorDescription = null;
@@ -191,7 +197,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     + "&state=" + enc(state);
         } else {
             String code = UUID.randomUUID().toString();
-            codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge")));
+            secrets.add(code);
+            codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge"),
+                    q.getOrDefault("login_hint", user)));
             target = redirectUri + "?code=" + enc(code) + "&state=" + enc(state);
         }
         exchange.getResponseHeaders().set("Location", target);
@@ -227,6 +235,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     private void issue(HttpExchange exchange, Recorded request) throws IOException {
         Map<String, String> form = parameters(request);
+        if (form.get("code_verifier") != null) {
+            secrets.add(form.get("code_verifier"));
+        }
         IssuedCode issued = codes.remove(String.valueOf(form.get("code")));
         String problem = issued == null ? "unknown code"
                 : !issued.redirectUri().equals(form.get("redirect_uri")) ? "redirect_uri differs"
@@ -239,7 +250,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
             return;
         }
-        sendTokens(exchange, user);
+        sendTokens(exchange, issued.user());
     }
 
     private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
@@ -262,13 +273,18 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         String accessToken = "at-" + UUID.randomUUID();
         String refreshToken = "rt-" + UUID.randomUUID();
         String idToken = idToken(owner);
+        secrets.addAll(List.of(accessToken, idToken));
         accessTokens.put(accessToken, owner);
-        refreshTokens.put(refreshToken, owner);
+        if (issueRefreshToken) {
+            secrets.add(refreshToken);
+            refreshTokens.put(refreshToken, owner);
+        }
         lastIdToken = idToken;
         send(exchange, 200, "application/json", """
-                {"access_token":"%s","token_type":"Bearer","expires_in":%d,"refresh_token":"%s","scope":"openid profile",
+                {"access_token":"%s","token_type":"Bearer","expires_in":%d,%s"scope":"openid profile",
                  "id_token":"%s"}
-                """.formatted(accessToken, expiresIn, refreshToken, idToken));
+                """.formatted(accessToken, expiresIn,
+                        issueRefreshToken ? "\"refresh_token\":\"" + refreshToken + "\"," : "", idToken));
     }
 
     /** An unsigned JWT ({@code alg: none}) with this server as issuer and a unique {@code jti}. */
@@ -277,6 +293,18 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString("{\"iss\":\"%s\",\"sub\":\"%s\",\"jti\":\"%s\"}"
                         .formatted(base, owner, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)) + ".";
+    }
+
+    /**
+     * @return every code, access token, refresh token and ID token this server issued and every {@code code_verifier}
+     *     it received since it started, and the client secret it expects if any
+     */
+    public java.util.Set<String> secrets() {
+        java.util.Set<String> all = new java.util.HashSet<>(secrets);
+        if (clientSecret != null) {
+            all.add(clientSecret);
+        }
+        return all;
     }
 
     /** @return the ID token issued last */

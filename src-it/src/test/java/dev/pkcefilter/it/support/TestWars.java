@@ -29,19 +29,66 @@ public final class TestWars {
         return tokenAppWithWebXml(name, params("context-param", contextParams));
     }
 
-    /** The test application with {@code webXmlBody} as the content of its {@code <web-app>}. */
+    /**
+     * The session cookie settings README.md recommends (Servlet 6.0): {@code Secure}, {@code HttpOnly},
+     * {@code SameSite=Lax}, cookies only (no session id in URLs). Every test application uses them.
+     */
+    public static final String SESSION_CONFIG = """
+              <session-config>
+                <cookie-config>
+                  <http-only>true</http-only>
+                  <secure>true</secure>
+                  <attribute><attribute-name>SameSite</attribute-name><attribute-value>Lax</attribute-value></attribute>
+                </cookie-config>
+                <tracking-mode>COOKIE</tracking-mode>
+              </session-config>""";
+
+    /**
+     * Payara's own settings for {@link #SESSION_CONFIG}: Payara (6.2025.10) ignores the SameSite {@code <attribute>}
+     * of {@code web.xml}'s {@code <cookie-config>} and reads {@code cookieSameSite} here, and once this file has
+     * cookie properties its {@code cookieSecure} default ({@code dynamic}: secure on HTTPS requests only) wins over
+     * {@code web.xml}'s {@code <secure>}, so all three are set here.
+     */
+    public static final String GLASSFISH_WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE glassfish-web-app PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 Servlet 3.0//EN"
+              "http://glassfish.org/dtds/glassfish-web-app_3_0-1.dtd">
+            <glassfish-web-app>
+              <session-config>
+                <cookie-properties>
+                  <property name="cookieSecure" value="true"/>
+                  <property name="cookieHttpOnly" value="true"/>
+                  <property name="cookieSameSite" value="Lax"/>
+                </cookie-properties>
+              </session-config>
+            </glassfish-web-app>
+            """;
+
+    /**
+     * WildFly's own setting for {@link #SESSION_CONFIG}'s SameSite, which WildFly (39) ignores in {@code web.xml}:
+     * Undertow's {@code samesite-cookie} handler, in {@code WEB-INF/undertow-handlers.conf}.
+     */
+    public static final String UNDERTOW_HANDLERS = "samesite-cookie(mode=Lax, cookie-pattern=JSESSIONID)\n";
+
+    /**
+     * The test application with {@code webXmlBody} and {@link #SESSION_CONFIG} as the content of its
+     * {@code <web-app>}, {@link #GLASSFISH_WEB_XML} and {@link #UNDERTOW_HANDLERS}.
+     */
     public static WebArchive tokenAppWithWebXml(String name, String webXmlBody) {
         return ShrinkWrap.create(WebArchive.class, name)
                 .addPackage(TokenBean.class.getPackage())
                 .addAsLibraries(jarOf(PkceConfiguration.class, "pkce-filter-api.jar"),
                         jarOf(PkceFilter.class, "pkce-filter.jar"))
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsWebInfResource(new StringAsset(GLASSFISH_WEB_XML), "glassfish-web.xml")
+                .addAsWebInfResource(new StringAsset(UNDERTOW_HANDLERS), "undertow-handlers.conf")
                 .setWebXML(new StringAsset("""
                         <?xml version="1.0" encoding="UTF-8"?>
                         <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                         %s
+                        %s
                         </web-app>
-                        """.formatted(webXmlBody)));
+                        """.formatted(SESSION_CONFIG, webXmlBody)));
     }
 
     /** {@code <context-param>} or {@code <init-param>} elements. */

@@ -1,0 +1,102 @@
+package dev.pkcefilter.impl.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pkcefilter.event.LoginSucceeded;
+import dev.pkcefilter.event.TokenRefreshed;
+import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.config.ConfigSources;
+import dev.pkcefilter.impl.config.ConfigurationLoader;
+import dev.pkcefilter.impl.protocol.AuthorizationRequest;
+import dev.pkcefilter.impl.protocol.ClientAuthentication;
+import dev.pkcefilter.impl.protocol.ClientSecret;
+import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.EndSessionRequest;
+import dev.pkcefilter.impl.protocol.RevocationRequest;
+import dev.pkcefilter.impl.protocol.State;
+import dev.pkcefilter.impl.protocol.TokenRequest;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.PendingLogin;
+import dev.pkcefilter.impl.session.PendingLogins;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every type that holds a token, code, verifier, state or the client secret, built with all of them, and its
+ * {@code toString()} (what a log line, a debugger or an exception message would show) searched for each secret,
+ * as it is and percent-encoded. Exception messages are checked where they are made: {@code TokenEndpointClientTest}
+ * (every failure of the token endpoint) and {@code CurrentAccessTokenTest} (no token on a request).
+ */
+class SecretsNeverPrintTest {
+
+    private static final String ACCESS_TOKEN = "at-4f0c1d6e-access";
+    private static final String REFRESH_TOKEN = "rt-9b2e7a55-refresh";
+    private static final String ID_TOKEN = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSIsImp0aSI6ImlkdG9rZW4ifQ.";
+    private static final String CODE = "SplxlOBeZQQYbYS6WxSbIA";
+    private static final CodeVerifier VERIFIER = new CodeVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+    private static final State STATE = new State("af0ifjsldkj-state-value-that-is-long-enough");
+    private static final String SECRET = "p@ss:w0rd/+ secret";
+    private static final URI REDIRECT = URI.create("https://app.example/oauth/callback");
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Test
+    void noTypeHoldingASecretPrintsIt() throws Exception {
+        ClientAuthentication basic = new ClientAuthentication("shop", ClientAuthMethod.CLIENT_SECRET_BASIC,
+                Optional.of(new ClientSecret(SECRET)));
+        ClientAuthentication post = new ClientAuthentication("shop", ClientAuthMethod.CLIENT_SECRET_POST,
+                Optional.of(new ClientSecret(SECRET)));
+        TokenResponse response = new TokenResponse(ACCESS_TOKEN, "Bearer", Optional.of(NOW), Optional.of("openid"),
+                Optional.of(REFRESH_TOKEN), Optional.of(ID_TOKEN));
+        TokenSet tokens = TokenSet.from(response, "openid");
+        PendingLogin login = new PendingLogin(STATE, VERIFIER, REDIRECT, "/app/?x=1", NOW);
+        PendingLogins pending = PendingLogins.NONE.with(login, NOW, Duration.ofMinutes(10));
+        Map<String, String> params = Map.of("pkce.issuer", "https://login.example.com", "pkce.client-id", "shop",
+                "pkce.client-secret", SECRET);
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            CurrentAccessToken current = new CurrentAccessToken(tokens, jsonb);
+            List<Object> holders = List.of(
+                    VERIFIER, STATE, new ClientSecret(SECRET), basic, post,
+                    new TokenRequest(URI.create("https://login.example.com/token"),
+                            TokenRequest.authorizationCodeGrant(CODE, REDIRECT, VERIFIER), basic, Optional.empty()),
+                    new TokenRequest(URI.create("https://login.example.com/token"),
+                            TokenRequest.refreshTokenGrant(REFRESH_TOKEN, "openid"), post, Optional.empty()),
+                    response, tokens, tokens.refreshedBy(response), Optional.of(tokens),
+                    login, pending, pending.take(STATE.value(), NOW, Duration.ofMinutes(10)),
+                    new AuthorizationRequest(URI.create("https://login.example.com/authorize"), "shop", REDIRECT,
+                            "openid", STATE, VERIFIER.challenge(), Optional.empty(), Map.of()),
+                    new RevocationRequest(URI.create("https://login.example.com/revoke"), REFRESH_TOKEN,
+                            RevocationRequest.TokenTypeHint.REFRESH_TOKEN, basic),
+                    new RevocationRequest(URI.create("https://login.example.com/revoke"), ACCESS_TOKEN,
+                            RevocationRequest.TokenTypeHint.ACCESS_TOKEN, post),
+                    new EndSessionRequest(URI.create("https://login.example.com/logout"), REDIRECT, "shop",
+                            Optional.of(ID_TOKEN)),
+                    current, new LoginSucceeded(current), new TokenRefreshed(current),
+                    ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null, params::get,
+                            Map.of())));
+
+            List<String> leaks = new ArrayList<>();
+            for (Object holder : holders) {
+                String text = holder.toString();
+                for (String secret : List.of(ACCESS_TOKEN, REFRESH_TOKEN, ID_TOKEN, ID_TOKEN.split("\\.")[1], CODE,
+                        VERIFIER.value(), VERIFIER.challenge(), STATE.value(), SECRET)) {
+                    if (text.contains(secret) || text.contains(URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
+                        leaks.add(holder.getClass().getSimpleName() + " shows a secret: " + text);
+                    }
+                }
+            }
+            assertEquals(List.of(), leaks);
+        }
+    }
+}
