@@ -8,7 +8,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,6 +89,7 @@ public final class ConfigurationLoader {
         Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true, Duration.ofHours(1));
         Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
         Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
+        Set<String> acceptedTokenTypes = acceptedTokenTypes();
 
         if (!problems.isEmpty()) {
             throw new PkceFilterException(describe(problems));
@@ -94,7 +97,7 @@ public final class ConfigurationLoader {
         return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
                 endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
                 format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
-                refreshSkew, loginTimeout, httpTimeout);
+                refreshSkew, loginTimeout, httpTimeout, acceptedTokenTypes);
     }
 
     /** The one message listing every problem. */
@@ -259,6 +262,37 @@ public final class ConfigurationLoader {
             return Optional.empty();
         }
         return value;
+    }
+
+    /**
+     * The accepted {@code token_type} values, in lower case: they compare case-insensitively (RFC 6749 §7.1,
+     * RFC 6750 §4). Each must be an HTTP authentication scheme name (RFC 9110 §11.1, a token).
+     */
+    private Set<String> acceptedTokenTypes() {
+        Optional<String> value = get(ConfigKey.ACCEPTED_TOKEN_TYPES);
+        if (value.isEmpty()) {
+            return Set.of("bearer");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        boolean invalid = false;
+        for (String raw : value.get().split(",")) {
+            String type = raw.trim();
+            if (type.isEmpty()) {
+                continue;
+            }
+            if (!type.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                problems.add(ConfigKey.ACCEPTED_TOKEN_TYPES.key() + " has '" + type + "', which is not a token type"
+                        + " name: list names such as Bearer or DPoP, separated by commas");
+                invalid = true;
+                continue;
+            }
+            types.add(type.toLowerCase(Locale.ROOT));
+        }
+        if (types.isEmpty() && !invalid) {
+            problems.add(ConfigKey.ACCEPTED_TOKEN_TYPES.key() + " '" + value.get() + "' lists no token type: give at"
+                    + " least one, such as Bearer, or leave it unset to accept Bearer only");
+        }
+        return types.isEmpty() ? Set.of("bearer") : types;
     }
 
     private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed, Duration max) {
