@@ -150,6 +150,7 @@ class OpenRedirectIT extends AgainstFakeServer {
      * @return what happened, for the test output
      */
     private String loginWith(Hostile hostile) throws IOException, InterruptedException, URISyntaxException {
+        fake.reset();
         Map<String, String> headers = new LinkedHashMap<>(PAGE);
         headers.putAll(hostile.headers());
         RawHttp.Response start = RawHttp.get(base, hostile.target(), headers);
@@ -182,7 +183,6 @@ class OpenRedirectIT extends AgainstFakeServer {
         String problem = isOwnPath(back);
         assertTrue(problem == null, problem);
         assertEquals(1, fake.requests("/token").size(), "one code exchange");
-        fake.reset();
         String via = URI.create(redirectUri).getHost().equals(EVIL) ? " (redirect_uri on the lying host " + redirectUri + ")" : "";
         return "login completed, back to " + abbreviate(back) + via;
     }
