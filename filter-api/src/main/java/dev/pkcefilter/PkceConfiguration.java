@@ -96,4 +96,10 @@ public @interface PkceConfiguration {
 
     /** @return {@code pkce.http-timeout}: connect and read timeout towards the authorization server (default {@code PT10S}) */
     String httpTimeout() default "";
+
+    /**
+     * @return {@code pkce.accepted-token-types}: the {@code token_type} values a token response may carry, compared
+     *         case-insensitively (default {@code Bearer}, RFC 6750); a response with another type is refused
+     */
+    String[] acceptedTokenTypes() default {};
 }

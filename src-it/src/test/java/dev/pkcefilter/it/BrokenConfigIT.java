@@ -8,13 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -49,7 +46,7 @@ class BrokenConfigIT {
 
     @Test
     void failsTheDeploymentWithOneMessageListingEveryProblem() throws Exception {
-        Map<Path, Long> logSizesBefore = logSizes();
+        ServerLog log = ServerLog.mark();
         try {
             deployer.deploy("broken");
         } catch (Exception expected) { // Arquillian passes WildFly's DeploymentException through undeclared
@@ -63,41 +60,17 @@ class BrokenConfigIT {
         } catch (IOException refused) {
             // no server listening at all: not serving either
         }
-        String log = logWrittenSince(logSizesBefore);
-        assertTrue(log.contains("pkce-filter configuration is invalid (3 problems):"), "no summary line in the log");
-        assertTrue(log.contains("  - pkce.token-endpoint 'not a url' is not an absolute http(s) URL"), log.length() + " chars");
-        assertTrue(log.contains("  - pkce.client-id is missing: set pkce.client-id as a system property, environment"
+        String logged = log.writtenSince();
+        assertTrue(logged.contains("pkce-filter configuration is invalid (3 problems):"), "no summary line in the log");
+        assertTrue(logged.contains("  - pkce.token-endpoint 'not a url' is not an absolute http(s) URL"), logged.length() + " chars");
+        assertTrue(logged.contains("  - pkce.client-id is missing: set pkce.client-id as a system property, environment"
                 + " variable PKCE_CLIENT_ID"), "client id problem");
-        assertTrue(log.contains("  - pkce.client-auth 'magic' is not known: use one of none, client_secret_basic,"
+        assertTrue(logged.contains("  - pkce.client-auth 'magic' is not known: use one of none, client_secret_basic,"
                 + " client_secret_post"), "client-auth problem");
         try {
             deployer.undeploy("broken");
         } catch (Exception ignored) {
             // nothing was deployed
         }
-    }
-
-    /** The log files the server writes into this execution's log folder (server.log, payara-micro.log.0). */
-    private static Map<Path, Long> logSizes() throws IOException {
-        Map<Path, Long> sizes = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(Path.of(System.getProperty("it.log.dir", "target")))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("(server|payara-micro)\\.log.*"))
-                    .toList()) {
-                sizes.put(file, Files.size(file));
-            }
-        }
-        return sizes;
-    }
-
-    /** What the server logged during this test: each log file from where it ended before (whole if it is new). */
-    private static String logWrittenSince(Map<Path, Long> before) throws IOException {
-        StringBuilder written = new StringBuilder();
-        for (Map.Entry<Path, Long> file : logSizes().entrySet()) {
-            byte[] bytes = Files.readAllBytes(file.getKey());
-            long from = before.getOrDefault(file.getKey(), 0L);
-            int start = from <= bytes.length ? (int) from : 0; // a shorter file was started anew
-            written.append(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8));
-        }
-        return written.toString();
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -91,7 +90,7 @@ class PublicClientIT extends AgainstFakeServer {
         BrowserlessClient browser = new BrowserlessClient();
         String requested = url("app/servlet?a=1&b=%2F");
         HttpResponse<String> toAuthorize = browser.get(requested, BrowserlessClient.NAVIGATION);
-        String sessionBefore = sessionId(browser);
+        String sessionBefore = browser.sessionId();
         HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
                 BrowserlessClient.NAVIGATION);
         HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow(),
@@ -102,7 +101,7 @@ class PublicClientIT extends AgainstFakeServer {
                 "back to the same path and query, as a same-origin path");
         assertEquals("no-store", callback.headers().firstValue("Cache-Control").orElse(""));
         assertEquals("no-referrer", callback.headers().firstValue("Referrer-Policy").orElse(""));
-        assertNotEquals(sessionBefore, sessionId(browser), "the session id changes at login");
+        assertNotEquals(sessionBefore, browser.sessionId(), "the session id changes at login");
 
         Map<String, String> authorize = fake.requests("/authorize").get(0).queryParameters();
         Recorded tokenRequest = fake.requests("/token").get(0);
@@ -193,16 +192,25 @@ class PublicClientIT extends AgainstFakeServer {
     }
 
     @Test
-    void expiredLoginIsRefused() throws InterruptedException {
+    void expiredLoginIsRefusedAndLeavesASignedInSessionAsItWas() throws InterruptedException {
         BrowserlessClient browser = new BrowserlessClient();
-        HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
+        String[] callbacks = new String[2];
+        for (int i = 0; i < 2; i++) { // two tabs: one signs in now, the other after the login timeout
+            HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
+            callbacks[i] = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
+                    BrowserlessClient.NAVIGATION).headers().firstValue("Location").orElseThrow();
+        }
+        assertEquals(302, browser.get(callbacks[0], BrowserlessClient.NAVIGATION).statusCode());
+        String session = browser.sessionId();
+        String token = field(browser.get(url("app/servlet"), BrowserlessClient.XHR).body(), "servlet");
+        fake.reset();
         Thread.sleep(3_500); // pkce.login-timeout is PT3S here
-        HttpResponse<String> response = browser.get(toCallback.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
+        HttpResponse<String> response = browser.get(callbacks[1], BrowserlessClient.NAVIGATION);
         assertErrorPage(response, 400, "Sign-in expired");
         assertTrue(fake.requests("/token").isEmpty());
+        assertEquals(session, browser.sessionId(), "the same session");
+        assertEquals(token, field(browser.get(url("app/servlet"), BrowserlessClient.XHR).body(), "servlet"),
+                "still signed in with the same token");
     }
 
     @Test
@@ -303,11 +311,6 @@ class PublicClientIT extends AgainstFakeServer {
 
     private String url(String path) {
         return base.toString() + path;
-    }
-
-    private static String sessionId(BrowserlessClient browser) {
-        return browser.cookies().getCookieStore().getCookies().stream()
-                .filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue).findFirst().orElse(null);
     }
 
     private static Map<String, String> query(URI uri) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientSecret;
@@ -35,6 +36,7 @@ import dev.pkcefilter.impl.protocol.ClientSecret;
  * @param refreshSkew refresh this long before expiry
  * @param loginTimeout how long a pending login stays valid
  * @param httpTimeout connect and read timeout towards the authorization server
+ * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
  */
 public record ClientConfiguration(
         Optional<URI> issuer,
@@ -57,7 +59,8 @@ public record ClientConfiguration(
         Optional<String> postLogoutRedirect,
         Duration refreshSkew,
         Duration loginTimeout,
-        Duration httpTimeout) {
+        Duration httpTimeout,
+        Set<String> acceptedTokenTypes) {
 
     public ClientConfiguration {
         Objects.requireNonNull(issuer, "issuer");
@@ -81,6 +84,7 @@ public record ClientConfiguration(
         Objects.requireNonNull(refreshSkew, "refreshSkew");
         Objects.requireNonNull(loginTimeout, "loginTimeout");
         Objects.requireNonNull(httpTimeout, "httpTimeout");
+        acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
     }
 
     /** @return how this client authenticates at the token and revocation endpoints */

@@ -30,7 +30,8 @@ public enum ConfigKey {
     POST_LOGOUT_REDIRECT("pkce.post-logout-redirect", "postLogoutRedirect"),
     REFRESH_SKEW("pkce.refresh-skew", "refreshSkew"),
     LOGIN_TIMEOUT("pkce.login-timeout", "loginTimeout"),
-    HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout");
+    HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout"),
+    ACCEPTED_TOKEN_TYPES("pkce.accepted-token-types", "acceptedTokenTypes");
 
     private final String key;
     private final String attribute;

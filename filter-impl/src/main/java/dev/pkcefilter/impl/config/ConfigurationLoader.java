@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.ClientSecret;
@@ -87,6 +90,7 @@ public final class ConfigurationLoader {
         Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true, Duration.ofHours(1));
         Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
         Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
+        Set<String> acceptedTokenTypes = acceptedTokenTypes();
 
         if (!problems.isEmpty()) {
             throw new PkceFilterException(describe(problems));
@@ -94,7 +98,7 @@ public final class ConfigurationLoader {
         return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
                 endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
                 format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
-                refreshSkew, loginTimeout, httpTimeout);
+                refreshSkew, loginTimeout, httpTimeout, acceptedTokenTypes);
     }
 
     /** The one message listing every problem. */
@@ -204,31 +208,42 @@ public final class ConfigurationLoader {
     }
 
     private List<String> urlPatterns(ConfigKey key, List<String> fallback, boolean atLeastOne) {
+        // a filter mapping without a pattern is refused by the container, with a message naming no key
+        return list(key, UrlPattern::isValid, "which is not a servlet URL pattern: use an exact path (/app/page), a"
+                + " prefix (/app/*), an extension (*.xhtml) or /", atLeastOne ? "lists no URL pattern: give at least"
+                + " one, such as /app/*, or leave it unset to protect every path" : null).orElse(fallback);
+    }
+
+    /**
+     * A comma-separated list: its non-blank items, trimmed. Each item {@code valid} refuses is a problem ("has
+     * 'item', {@code whyNot}"), and so is a list without items when {@code ifEmpty} is given (and no item was
+     * refused).
+     *
+     * @return the valid items, or empty when the key is not set
+     */
+    private Optional<List<String>> list(ConfigKey key, Predicate<String> valid, String whyNot, String ifEmpty) {
         Optional<String> value = get(key);
         if (value.isEmpty()) {
-            return fallback;
+            return Optional.empty();
         }
-        List<String> patterns = new ArrayList<>();
+        List<String> items = new ArrayList<>();
         boolean invalid = false;
         for (String raw : value.get().split(",")) {
-            String pattern = raw.trim();
-            if (pattern.isEmpty()) {
+            String item = raw.trim();
+            if (item.isEmpty()) {
                 continue;
             }
-            if (UrlPattern.isValid(pattern)) {
-                patterns.add(pattern);
+            if (valid.test(item)) {
+                items.add(item);
             } else {
                 invalid = true;
-                problems.add(key.key() + " has '" + pattern + "', which is not a servlet URL pattern: use an exact"
-                        + " path (/app/page), a prefix (/app/*), an extension (*.xhtml) or /");
+                problems.add(key.key() + " has '" + item + "', " + whyNot);
             }
         }
-        if (atLeastOne && patterns.isEmpty() && !invalid) {
-            // a filter mapping without a pattern is refused by the container, with a message naming no key
-            problems.add(key.key() + " '" + value.get() + "' lists no URL pattern: give at least one, such as"
-                    + " /app/*, or leave it unset to protect every path");
+        if (ifEmpty != null && items.isEmpty() && !invalid) {
+            problems.add(key.key() + " '" + value.get() + "' " + ifEmpty);
         }
-        return patterns;
+        return Optional.of(items);
     }
 
     private String path(ConfigKey key, String fallback) {
@@ -259,6 +274,19 @@ public final class ConfigurationLoader {
             return Optional.empty();
         }
         return value;
+    }
+
+    /**
+     * The accepted {@code token_type} values, in lower case: they compare case-insensitively (RFC 6749 §7.1,
+     * RFC 6750 §4). Each must be an HTTP authentication scheme name (RFC 9110 §11.1, a token).
+     */
+    private Set<String> acceptedTokenTypes() {
+        List<String> types = list(ConfigKey.ACCEPTED_TOKEN_TYPES, type -> type.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+"),
+                "which is not a token type name: list names such as Bearer or DPoP, separated by commas",
+                "lists no token type: give at least one, such as Bearer, or leave it unset to accept Bearer only")
+                .orElse(List.of());
+        return types.isEmpty() ? Set.of("bearer")
+                : types.stream().map(type -> type.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed, Duration max) {

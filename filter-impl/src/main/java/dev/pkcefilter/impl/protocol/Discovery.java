@@ -61,8 +61,11 @@ public final class Discovery {
                 response = http.send(HttpRequest.newBuilder(location).timeout(http.timeout())
                         .header("Accept", "application/json").GET().build());
             } catch (BoundedHttp.Failure e) {
+                // down or slow: worth trying again later; a document over the size bound is a wrong one
+                boolean isTransient = e.kind != TokenEndpointException.Failure.INVALID_RESPONSE;
                 throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + e.getMessage()
-                        + ". Check pkce.issuer and that the authorization server is running.", true, e.getCause());
+                        + (isTransient ? ". Check pkce.issuer and that the authorization server is running." : "."),
+                        isTransient, e.getCause());
             }
             if (response.status() == 404) {
                 tried.add(location + " (404)");

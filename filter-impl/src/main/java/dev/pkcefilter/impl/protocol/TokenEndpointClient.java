@@ -3,8 +3,10 @@ package dev.pkcefilter.impl.protocol;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.pkcefilter.impl.config.TokenRequestFormat;
 import jakarta.json.bind.Jsonb;
@@ -22,12 +24,18 @@ public final class TokenEndpointClient {
     private final Jsonb jsonb;
     private final TokenRequestFormat format;
     private final Clock clock;
+    private final Set<String> acceptedTokenTypes;
 
-    public TokenEndpointClient(BoundedHttp http, Jsonb jsonb, TokenRequestFormat format, Clock clock) {
+    /**
+     * @param acceptedTokenTypes the {@code token_type} values to accept, in lower case ({@code pkce.accepted-token-types})
+     */
+    public TokenEndpointClient(BoundedHttp http, Jsonb jsonb, TokenRequestFormat format, Clock clock,
+                               Set<String> acceptedTokenTypes) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
         this.format = Objects.requireNonNull(format, "format");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
     }
 
     /**
@@ -46,12 +54,21 @@ public final class TokenEndpointClient {
         }
         int status = response.status();
         if (status == 200) {
+            TokenResponse tokens;
             try {
-                return TokenResponse.parse(jsonb, response.body(), clock.instant());
+                tokens = TokenResponse.parse(jsonb, response.body(), clock.instant());
             } catch (InvalidResponseException e) {
                 throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered HTTP 200 but "
                         + e.getMessage(), Optional.empty(), null);
             }
+            // RFC 6749 §7.1: a client must not use a token whose type it does not understand; compared
+            // case-insensitively (RFC 6750 §4)
+            if (!acceptedTokenTypes.contains(tokens.tokenType().toLowerCase(Locale.ROOT))) {
+                throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered token_type '"
+                        + RemoteText.clean(tokens.tokenType(), 40) + "', which pkce.accepted-token-types does not list",
+                        Optional.empty(), null);
+            }
+            return tokens;
         }
         Optional<OAuthError> error = JsonObjects.parse(jsonb, response.body()).flatMap(OAuthError::from);
         if (error.isPresent() && status >= 400 && status < 500) {

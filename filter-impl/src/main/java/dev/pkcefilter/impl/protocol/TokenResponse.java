@@ -1,6 +1,8 @@
 package dev.pkcefilter.impl.protocol;
 
+import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import jakarta.json.bind.Jsonb;
  *   <li>the lifetime from {@code expires_in} (RFC 6749), else {@code expiry} or {@code expires}: seconds from now,
  *       or, when the number is larger than {@value #EPOCH_THRESHOLD}, an absolute time in epoch seconds;</li>
  *   <li>{@code created_at} (epoch seconds) as the base of a relative lifetime instead of the time received;</li>
+ *   <li>a lifetime ending more than {@link #MAX_LIFETIME} after the response arrived as ending then;</li>
  *   <li>a missing {@code token_type} as {@code Bearer}, any case of {@code bearer} as {@code Bearer};</li>
  *   <li>a missing {@code scope}: the requested scope was granted (RFC 6749 §5.1);</li>
  *   <li>a missing {@code refresh_token}.</li>
@@ -33,8 +36,10 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
     /** Lifetimes above this many seconds (2001-09-09) are read as epoch seconds, not as seconds from now. */
     static final long EPOCH_THRESHOLD = 1_000_000_000L;
 
-    /** The latest expiry accepted; later ones are a broken answer, not a token that never expires. */
-    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** The longest lifetime taken as given; a longer one is cut to it (and a warning logged). */
+    static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
+    private static final System.Logger LOG = System.getLogger(TokenResponse.class.getName());
 
     public TokenResponse {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -74,12 +79,12 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
                     .orElse(receivedAt);
             Optional<BigDecimal> expiresIn = JsonObjects.number(json, "expires_in");
             if (expiresIn.isPresent()) {
-                return Optional.of(expiry("expires_in", expiresIn.get(), base, false));
+                return Optional.of(expiry("expires_in", expiresIn.get(), base, receivedAt, false));
             }
             for (String name : new String[] {"expiry", "expires"}) {
                 Optional<BigDecimal> value = JsonObjects.number(json, name);
                 if (value.isPresent()) {
-                    return Optional.of(expiry(name, value.get(), base,
+                    return Optional.of(expiry(name, value.get(), base, receivedAt,
                             value.get().compareTo(BigDecimal.valueOf(EPOCH_THRESHOLD)) > 0));
                 }
             }
@@ -90,19 +95,23 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
     }
 
     /**
-     * The expiry a lifetime member gives: seconds after {@code base}, or epoch seconds when {@code absolute}. It must
-     * end by {@link #LATEST}, so that a broken or hostile answer cannot overflow the epoch milliseconds a
-     * {@code TokenSet} keeps.
+     * The expiry a lifetime member gives: seconds after {@code base}, or epoch seconds when {@code absolute}. A
+     * negative or fractional lifetime is a broken answer and refused. One that ends more than {@link #MAX_LIFETIME}
+     * after the response arrived (a token "for ever", or a hostile number that would overflow the epoch
+     * milliseconds a {@code TokenSet} keeps) is cut to that, with a warning: the token itself may well be good.
      */
-    private static Instant expiry(String name, BigDecimal value, Instant base, boolean absolute) {
+    private static Instant expiry(String name, BigDecimal value, Instant base, Instant receivedAt, boolean absolute) {
         if (value.signum() < 0 || value.stripTrailingZeros().scale() > 0) {
             throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
                     + ", which is not a whole number of seconds of zero or more");
         }
-        BigDecimal latest = BigDecimal.valueOf(LATEST.getEpochSecond() - (absolute ? 0 : base.getEpochSecond()));
-        if (value.compareTo(latest) > 0) {
-            throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
-                    + ", which ends after the year 9999");
+        Instant latest = receivedAt.plus(MAX_LIFETIME);
+        BigDecimal latestValue = BigDecimal.valueOf(latest.getEpochSecond() - (absolute ? 0 : base.getEpochSecond()));
+        if (value.compareTo(latestValue) > 0) {
+            LOG.log(Level.WARNING, "The token response has " + name + " " + RemoteText.clean(value.toPlainString(), 40)
+                    + ", which ends more than " + MAX_LIFETIME.toDays() + " days from now; pkce-filter takes the"
+                    + " token to expire at " + latest);
+            return latest;
         }
         return absolute ? Instant.ofEpochSecond(value.longValue()) : base.plusSeconds(value.longValue());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.Discovery;
@@ -28,6 +29,15 @@ final class CallbackHandler {
 
     private static final System.Logger LOG = System.getLogger(CallbackHandler.class.getName());
 
+    /** The parameters of an authorization response (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207 §2). */
+    private static final String[] RESPONSE_PARAMETERS = {"state", "code", "error", "error_description", "iss"};
+
+    /**
+     * The longest value of a response parameter taken: far above any code or state in use (a few hundred
+     * characters), so that a hostile callback cannot make this application forward kilobytes to the token endpoint.
+     */
+    static final int MAX_PARAMETER_LENGTH = 8192;
+
     private final PkceContext context;
 
     CallbackHandler(PkceContext context) {
@@ -36,10 +46,16 @@ final class CallbackHandler {
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String home = request.getContextPath() + "/";
-        Optional<String> duplicated = duplicatedParameter(request);
+        Optional<String> duplicated = parameter(request, values -> values.length > 1);
         if (duplicated.isPresent()) {
             refuse(response, 400, "Invalid sign-in response", "The sign-in response repeats the parameter below.",
                     duplicated.get(), home);
+            return;
+        }
+        Optional<String> overlong = parameter(request, values -> values[0].length() > MAX_PARAMETER_LENGTH);
+        if (overlong.isPresent()) {
+            refuse(response, 400, "Invalid sign-in response", "The sign-in response has a parameter that is too long.",
+                    overlong.get(), home);
             return;
         }
         // 1. state: bound to this session, used once, not expired (RFC 6749 §10.12, RFC 9700 §4.7)
@@ -128,10 +144,11 @@ final class CallbackHandler {
         Responses.redirect(response, login.returnPath());
     }
 
-    private static Optional<String> duplicatedParameter(HttpServletRequest request) {
-        for (String name : new String[] {"state", "code", "error", "error_description", "iss"}) {
+    /** @return the first response parameter whose values match {@code test} */
+    private static Optional<String> parameter(HttpServletRequest request, Predicate<String[]> test) {
+        for (String name : RESPONSE_PARAMETERS) {
             String[] values = request.getParameterValues(name);
-            if (values != null && values.length > 1) {
+            if (values != null && values.length > 0 && test.test(values)) {
                 return Optional.of(name);
             }
         }

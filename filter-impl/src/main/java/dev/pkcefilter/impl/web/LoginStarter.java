@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
@@ -23,6 +24,9 @@ import jakarta.servlet.http.HttpServletResponse;
 final class LoginStarter {
 
     private static final System.Logger LOG = System.getLogger(LoginStarter.class.getName());
+
+    /** A host name (underscores too, as container names have them) or bracketed IP literal, and a port. */
+    private static final Pattern AUTHORITY = Pattern.compile("([A-Za-z0-9._~-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
 
     private final PkceContext context;
 
@@ -67,11 +71,23 @@ final class LoginStarter {
         Responses.redirect(response, authorization.toURI().toString());
     }
 
-    /** The configured redirect URI, else this request's origin, context path and callback path. */
+    /**
+     * The configured redirect URI, else this request's origin, context path and callback path.
+     *
+     * @throws IllegalArgumentException when the request's host (its {@code Host} header) does not make a URI of
+     *         exactly that form: {@code Host: evil.example/x} or {@code a@evil.example} would move the path or add
+     *         user-info
+     */
     static URI redirectUri(HttpServletRequest request, ClientConfiguration config) {
         if (config.redirectUri().isPresent()) {
             return config.redirectUri().get();
         }
-        return URI.create(RequestOrigin.of(request) + request.getContextPath() + config.callbackPath());
+        String path = request.getContextPath() + config.callbackPath();
+        URI uri = URI.create(RequestOrigin.of(request) + path);
+        if (uri.getRawAuthority() == null || !AUTHORITY.matcher(uri.getRawAuthority()).matches()
+                || !path.equals(uri.getRawPath()) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("the request's host makes no valid redirect URI");
+        }
+        return uri;
     }
 }

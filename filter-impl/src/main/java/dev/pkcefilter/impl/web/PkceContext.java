@@ -47,7 +47,8 @@ public final class PkceContext implements AutoCloseable {
                 .build();
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
         this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
-        this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock);
+        this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock,
+                config.acceptedTokenTypes());
         this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
         this.events = new PkceEvents(jsonb);

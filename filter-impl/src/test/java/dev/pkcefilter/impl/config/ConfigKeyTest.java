@@ -40,7 +40,8 @@ class ConfigKeyTest {
                 "pkce.post-logout-redirect PKCE_POST_LOGOUT_REDIRECT postLogoutRedirect",
                 "pkce.refresh-skew PKCE_REFRESH_SKEW refreshSkew",
                 "pkce.login-timeout PKCE_LOGIN_TIMEOUT loginTimeout",
-                "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout"), names);
+                "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout",
+                "pkce.accepted-token-types PKCE_ACCEPTED_TOKEN_TYPES acceptedTokenTypes"), names);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,7 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ofSeconds(30), config.refreshSkew());
         assertEquals(Duration.ofMinutes(10), config.loginTimeout());
         assertEquals(Duration.ofSeconds(10), config.httpTimeout());
+        assertEquals(Set.of("bearer"), config.acceptedTokenTypes());
     }
 
     @Test
@@ -71,7 +73,8 @@ class ConfigurationLoaderTest {
                 .servlet(ConfigKey.POST_LOGOUT_REDIRECT, "https://shop.example.com/bye")
                 .servlet(ConfigKey.REFRESH_SKEW, "PT0S")
                 .servlet(ConfigKey.LOGIN_TIMEOUT, "PT5M")
-                .servlet(ConfigKey.HTTP_TIMEOUT, "PT2.5S");
+                .servlet(ConfigKey.HTTP_TIMEOUT, "PT2.5S")
+                .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, " Bearer , DPoP,,N_A");
 
         ClientConfiguration config = sources.load();
 
@@ -100,6 +103,24 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ZERO, config.refreshSkew());
         assertEquals(Duration.ofMinutes(5), config.loginTimeout());
         assertEquals(Duration.ofMillis(2500), config.httpTimeout());
+        assertEquals(Set.of("bearer", "dpop", "n_a"), config.acceptedTokenTypes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer DPoP", "Bearer;x", "\"Bearer\"", "Bearer,mac token"})
+    void rejectsATokenTypeThatIsNotAName(String value) {
+        String bad = value.contains(",") ? "mac token" : value;
+
+        assertEquals(ONE + "pkce.accepted-token-types has '" + bad + "', which is not a token type name: list names"
+                + " such as Bearer or DPoP, separated by commas", Sources.minimal()
+                .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, value).failure());
+    }
+
+    @Test
+    void rejectsAnEmptyListOfTokenTypes() {
+        assertEquals(ONE + "pkce.accepted-token-types ',' lists no token type: give at least one, such as Bearer,"
+                + " or leave it unset to accept Bearer only", Sources.minimal()
+                .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, " , ").failure());
     }
 
     @Test
@@ -407,7 +428,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (17 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (18 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 }

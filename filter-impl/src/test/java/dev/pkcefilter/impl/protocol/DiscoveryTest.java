@@ -244,6 +244,18 @@ class DiscoveryTest {
     }
 
     @Test
+    void rejectsADocumentOverTheSizeBoundAsPermanent() {
+        String padding = "\"padding\":\"" + "p".repeat(BoundedHttp.MAX_BYTES) + "\"";
+        server.on(OIDC_PATH, json(200, document(issuer.toString(), endpoints(), padding)));
+
+        DiscoveryException e = failure();
+
+        assertFalse(e.isTransient());
+        assertEquals("Discovery of " + issuer + " failed: " + server.uri(OIDC_PATH) + " answered more than 1048576"
+                + " bytes.", e.getMessage());
+    }
+
+    @Test
     void reportsAnUnreachableServerAsTransient() throws IOException {
         URI unreachable = FakeServer.closedPort("/realms/x");
 

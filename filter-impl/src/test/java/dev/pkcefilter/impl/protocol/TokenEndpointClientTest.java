@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.config.TokenRequestFormat;
@@ -68,7 +71,12 @@ class TokenEndpointClientTest {
     }
 
     private static TokenEndpointClient client(TokenRequestFormat format) {
-        return new TokenEndpointClient(new BoundedHttp(HTTP, TIMEOUT), JSONB, format, Clock.fixed(NOW, ZoneOffset.UTC));
+        return client(format, Set.of("bearer"));
+    }
+
+    private static TokenEndpointClient client(TokenRequestFormat format, Set<String> acceptedTokenTypes) {
+        return new TokenEndpointClient(new BoundedHttp(HTTP, TIMEOUT), JSONB, format, Clock.fixed(NOW, ZoneOffset.UTC),
+                acceptedTokenTypes);
     }
 
     private static TokenRequest request(URI endpoint, ClientAuthMethod auth, Optional<String> audience) {
@@ -193,6 +201,43 @@ class TokenEndpointClientTest {
         assertEquals(Failure.INVALID_RESPONSE, e.failure());
         assertEquals("The token endpoint 127.0.0.1 answered HTTP 200 but the token response has no access_token"
                 + " (authorization_code grant)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mac", "DPoP", "N_A", "Bearer2", "bearer "})
+    void refusesATokenTypeThatIsNotAccepted(String type) {
+        TokenEndpointException e = failure(json(200, "{\"access_token\":\"AT-1\",\"token_type\":\"" + type + "\"}"));
+
+        assertEquals(Failure.INVALID_RESPONSE, e.failure());
+        assertEquals("The token endpoint 127.0.0.1 answered token_type '" + type + "', which"
+                + " pkce.accepted-token-types does not list (authorization_code grant)", e.getMessage());
+    }
+
+    @Test
+    void cleansAHostileTokenTypeInItsMessage() {
+        TokenEndpointException e = failure(json(200, "{\"access_token\":\"AT-1\",\"token_type\":\"x\\r\\nFORGED "
+                + "y".repeat(100) + "\"}"));
+
+        assertEquals("The token endpoint 127.0.0.1 answered token_type 'x  FORGED yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...',"
+                + " which pkce.accepted-token-types does not list (authorization_code grant)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "bearer", "BEARER", "bEaReR"})
+    void acceptsBearerInAnyCase(String type) {
+        server.on("/token", json(200, "{\"access_token\":\"AT-1\",\"token_type\":\"" + type + "\"}"));
+
+        assertEquals("Bearer", client(TokenRequestFormat.FORM)
+                .send(request(server.uri("/token"), ClientAuthMethod.NONE, Optional.empty())).tokenType());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DPoP", "dpop", "DPOP"})
+    void acceptsAConfiguredTokenTypeInAnyCase(String type) {
+        server.on("/token", json(200, "{\"access_token\":\"AT-1\",\"token_type\":\"" + type + "\"}"));
+
+        assertEquals(type, client(TokenRequestFormat.FORM, Set.of("bearer", "dpop"))
+                .send(request(server.uri("/token"), ClientAuthMethod.NONE, Optional.empty())).tokenType());
     }
 
     @Test

@@ -68,7 +68,8 @@ class TokenResponseTest {
 
     @Test
     void readsTheThresholdItselfAsRelative() {
-        assertEquals(Optional.of(RECEIVED.plusSeconds(1_000_000_000L)),
+        // relative: 31 years from now, cut to the longest lifetime (as epoch seconds it would be 2001)
+        assertEquals(Optional.of(RECEIVED.plus(TokenResponse.MAX_LIFETIME)),
                 parse("{\"access_token\":\"at\",\"expiry\":1000000000}").expiresAt());
     }
 
@@ -154,25 +155,22 @@ class TokenResponseTest {
                 rejection("{\"access_token\":\"at\",\"expires_in\":" + value + "}"));
     }
 
-    @Test
-    void rejectsALifetimeEndingAfterTheYear9999() {
-        assertEquals("the token response has expires_in 10000000000000000, which ends after the year 9999",
-                rejection("{\"access_token\":\"at\",\"expires_in\":10000000000000000}"));
-        assertEquals("the token response has expires_in 1000000000000000000000000000000, which ends after the year"
-                + " 9999", rejection("{\"access_token\":\"at\",\"expires_in\":1E+30}"));
-        assertEquals("the token response has expiry 253402300800, which ends after the year 9999",
-                rejection("{\"access_token\":\"at\",\"expiry\":253402300800}"));
-        assertEquals("the token response has expires 9223372036854775807, which ends after the year 9999",
-                rejection("{\"access_token\":\"at\",\"expires\":9223372036854775807}"));
+    @ParameterizedTest
+    @ValueSource(strings = {"\"expires_in\":31622401", "\"expires_in\":10000000000000000", "\"expires_in\":1E+30",
+            "\"expires_in\":\"99999999999999999999999999\"", "\"expiry\":253402300800", "\"expires\":9223372036854775807",
+            "\"created_at\":1767312000,\"expires_in\":1", "\"created_at\":9000000000,\"expires_in\":60",
+            "\"expiry\":999999999", "\"expires\":1E+300"})
+    void cutsAnAbsurdLifetimeToTheLongestTakenAsGiven(String member) {
+        assertEquals(Optional.of(RECEIVED.plus(TokenResponse.MAX_LIFETIME)),
+                parse("{\"access_token\":\"at\"," + member + "}").expiresAt(), member);
     }
 
     @Test
-    void acceptsALifetimeEndingInTheYear9999() {
-        assertEquals(Optional.of(Instant.parse("9999-12-31T23:59:59Z")),
-                parse("{\"access_token\":\"at\",\"expiry\":253402300799}").expiresAt());
-        assertEquals(Optional.of(Instant.parse("9999-12-31T23:59:59Z")),
-                parse("{\"access_token\":\"at\",\"expires_in\":" + (253402300799L - RECEIVED.getEpochSecond())
-                        + "}").expiresAt());
+    void takesTheLongestLifetimeAsGiven() {
+        assertEquals(Optional.of(Instant.parse("2026-01-02T00:00:00Z")),
+                parse("{\"access_token\":\"at\",\"expires_in\":31622400}").expiresAt());
+        assertEquals(Optional.of(Instant.parse("2026-01-02T00:00:00Z")),
+                parse("{\"access_token\":\"at\",\"expires\":1767312000}").expiresAt());
     }
 
     @Test

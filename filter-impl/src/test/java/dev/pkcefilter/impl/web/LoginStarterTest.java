@@ -1,6 +1,7 @@
 package dev.pkcefilter.impl.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.ConfigSources;
@@ -62,6 +64,27 @@ class LoginStarterTest {
     void usesTheRootContextAndTheConfiguredCallbackPath() {
         assertEquals(URI.create("https://app.example/login/cb"),
                 redirectUri("https", "app.example", 443, "", config("pkce.callback-path", "/login/cb")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"evil.example//shop", "evil.example/x", "app.example@evil.example", "evil.example?x=",
+            "evil.example#x", "evil.example\\x", "evil example", "", "evil.example:80:80", "evil.example%2F"})
+    void refusesAHostThatMakesNoValidRedirectUri(String host) {
+        assertThrows(IllegalArgumentException.class, () -> redirectUri("http", host, 8080, "/shop", config()));
+    }
+
+    @Test
+    void acceptsAHostNameWithAnUnderscore() {
+        assertEquals(URI.create("http://shop_web_1:8080/shop/oauth/callback"),
+                redirectUri("http", "shop_web_1", 8080, "/shop", config()));
+    }
+
+    @Test
+    void ignoresTheRequestsHostWhenTheRedirectUriIsConfigured() {
+        ClientConfiguration config = config("pkce.redirect-uri", "https://shop.example.com/oauth/callback");
+
+        assertEquals(URI.create("https://shop.example.com/oauth/callback"),
+                redirectUri("http", "evil.example//shop", 80, "/shop", config));
     }
 
     @Test

@@ -13,7 +13,9 @@ class ReturnPathTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/app", "/shop/app/orders?page=2&sort=desc", "/shop/app/a%20b", "/app/~user/",
-            "/app?next=//evil.example", "/app;jsessionid=ABC", "/app/%2F%2Fevil.example"})
+            "/app?next=//evil.example", "/app;jsessionid=ABC", "/app/%2F%2Fevil.example", "/app/%5C%5Cevil.example",
+            "/app/%0d%0aLocation:%20https://evil.example", "/app/..//evil.example", "/app/@evil.example",
+            "/app?u=https://user@evil.example", "/app/javascript:alert(1)", "/app/%EF%BC%8F%EF%BC%8Fevil.example"})
     void acceptsAPathOnThisOrigin(String target) {
         assertTrue(ReturnPath.isSafe(target));
     }
@@ -23,7 +25,12 @@ class ReturnPathTest {
     @ValueSource(strings = {"//evil.example", "//evil.example/app", "/\\evil.example", "\\\\evil.example",
             "/app\\..\\x", "https://evil.example/", "http:/evil.example", "javascript:alert(1)", "app/orders",
             "/app\r\nSet-Cookie: a=b", "/app\nx", "/app\rx", "/app x", "/app\tx", "/app\u0000", "/app\u007f",
-            "/caf\u00e9", "/app/\u2028", "/\uff0f\uff0fevil.example"})
+            "/caf\u00e9", "/app/\u2028", "/\uff0f\uff0fevil.example", "///evil.example", "/\\/evil.example",
+            "//\\evil.example", "\\/evil.example", "/\t/evil.example", "/\n/evil.example", " /app", "/app ", "//", "/\\",
+            "https:evil.example", "HTTPS://evil.example", "//evil.example:443", "//user@evil.example",
+            "data:text/html,x", "vbscript:x", "javascript://%0aalert(1)", "/\uff3c\uff3cevil.example",
+            "/\u2215\u2215evil.example", "/\u3002evil.example", "/app/\u202e", "/app\u00a0", "\u2028/app",
+            "/\ud83d\ude00", "%2F%2Fevil.example", "evil.example", ".//evil.example", "/app\r\n\r\n<script>"})
     void rejectsAnythingElse(String target) {
         assertFalse(ReturnPath.isSafe(target));
     }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -69,7 +70,8 @@ class TokenRefresherTest {
                 Optional.of(base.resolve("/token")), Optional.empty(), Optional.empty(), "client", Optional.empty(),
                 ClientAuthMethod.NONE, "openid", Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 List.of(), "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5)), Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer")),
+                Clock.systemUTC());
         session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
                 new Class<?>[] {HttpSession.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getId" -> "session-1";

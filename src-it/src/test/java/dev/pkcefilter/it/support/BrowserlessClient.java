@@ -93,6 +93,12 @@ public final class BrowserlessClient {
         return cookies;
     }
 
+    /** @return the value of this browser's {@code JSESSIONID} cookie, or {@code null} */
+    public String sessionId() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
+    }
+
     /** One GET, redirects not followed. */
     public HttpResponse<String> get(String url, Map<String, String> headers) {
         return send(request(URI.create(url), headers).GET().build());

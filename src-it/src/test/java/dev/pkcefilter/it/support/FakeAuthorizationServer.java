@@ -44,7 +44,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         /** 200 JSON without {@code access_token}. */
         NO_ACCESS_TOKEN,
         /** Answers after {@link #slowMillis}. */
-        SLOW
+        SLOW,
+        /** 200 with {@link #tokenBody} as it is, of type {@link #tokenContentType}. */
+        CUSTOM
     }
 
     /** A request as received. */
@@ -81,6 +83,15 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     public volatile TokenMode tokenMode = TokenMode.NORMAL;
     public volatile long slowMillis = 3000;
+    /** The body of {@link TokenMode#CUSTOM} answers. */
+    public volatile String tokenBody = "";
+    public volatile String tokenContentType = "application/json";
+    /** The {@code token_type} of the tokens it issues. */
+    public volatile String tokenType = "Bearer";
+    /** The status of the discovery document; anything but 200 comes with an HTML body. */
+    public volatile int discoveryStatus = 200;
+    /** When set, the discovery document served instead of the right one. */
+    public volatile String discoveryDocument;
     /** When set, the authorize endpoint answers {@code error=} with it instead of a code. */
     public volatile String authorizeError;
     public volatile String authorizeErrorDescription;
@@ -169,10 +180,18 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         authorizeErrorDescription = null;
         revocationStatus = 200;
         revocations.clear();
+        tokenType = "Bearer";
+        discoveryStatus = 200;
+        discoveryDocument = null;
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
         record(exchange, "");
+        if (discoveryStatus != 200 || discoveryDocument != null) {
+            send(exchange, discoveryStatus, discoveryStatus == 200 ? "application/json" : "text/html",
+                    discoveryStatus == 200 ? discoveryDocument : "<html><body>No such document</body></html>");
+            return;
+        }
         send(exchange, 200, "application/json", """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
                  "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"],
@@ -223,6 +242,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                 sleep(slowMillis);
                 issue(exchange, request);
             }
+            case CUSTOM -> send(exchange, 200, tokenContentType, tokenBody);
             case NORMAL -> issue(exchange, request);
         }
     }
@@ -281,9 +301,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
         lastIdToken = idToken;
         send(exchange, 200, "application/json", """
-                {"access_token":"%s","token_type":"Bearer","expires_in":%d,%s"scope":"openid profile",
+                {"access_token":"%s","token_type":"%s","expires_in":%d,%s"scope":"openid profile",
                  "id_token":"%s"}
-                """.formatted(accessToken, expiresIn,
+                """.formatted(accessToken, tokenType, expiresIn,
                         issueRefreshToken ? "\"refresh_token\":\"" + refreshToken + "\"," : "", idToken));
     }
 
