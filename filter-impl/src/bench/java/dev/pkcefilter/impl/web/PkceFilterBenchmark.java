@@ -1,0 +1,201 @@
+package dev.pkcefilter.impl.web;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.config.TokenRequestFormat;
+import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.State;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.PendingLogin;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+
+/**
+ * pkce-filter's own CPU time and allocation per request, in one thread, with servlet stand-ins that cost next to
+ * nothing ({@link BenchHttp}) and a token endpoint that answers at once ({@link InstantTokenEndpoint}):
+ * <ul>
+ *   <li>{@link #loggedIn}: a signed-in request with a fresh token, through {@link PkceFilter} to the chain;</li>
+ *   <li>{@link #loggedInWithPublicPaths}: the same with {@code pkce.public-paths} set, which is checked first;</li>
+ *   <li>{@link #startLogin}: a page navigation without a session: new state and verifier, pending login stored,
+ *       302 to the authorization endpoint;</li>
+ *   <li>{@link #callback}: the callback with code and state: pending login taken, token request built and sent,
+ *       a Keycloak-sized token response read, session id changed, tokens stored, 302 back.</li>
+ * </ul>
+ * Run with {@code mvn -Pbench -DskipTests verify} (with {@code -prof gc} for bytes per operation).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@org.openjdk.jmh.annotations.State(Scope.Thread)
+public class PkceFilterBenchmark {
+
+    private static final String SCOPE = "openid profile email";
+    private static final String STATE_VALUE = "callback-state-0123456789-0123456789-0123456789";
+
+    private PkceContext context;
+    private PkceFilter filter;
+    private PkceFilter filterWithPublicPaths;
+    private CallbackHandler callbackHandler;
+    private final FilterChain chain = (request, response) -> { };
+
+    private final BenchHttp.Request loggedInRequest = new BenchHttp.Request();
+    private final BenchHttp.Response loggedInResponse = new BenchHttp.Response();
+    private final BenchHttp.Request newVisitor = new BenchHttp.Request();
+    private final BenchHttp.Response newVisitorResponse = new BenchHttp.Response();
+    private final BenchHttp.Request callbackRequest = new BenchHttp.Request();
+    private final BenchHttp.Response callbackResponse = new BenchHttp.Response();
+
+    @Setup
+    public void setUp() throws ServletException {
+        NoObserversCdi.install();
+        String tokenJson = keycloakSizedTokenResponse();
+        context = context(List.of(), new InstantTokenEndpoint(tokenJson));
+        filter = filter(context);
+        filterWithPublicPaths = filter(context(List.of("/public/*", "*.css", "/health"),
+                new InstantTokenEndpoint(tokenJson)));
+        callbackHandler = new CallbackHandler(context);
+
+        TokenSet tokens = TokenSet.from(TokenResponse.parse(context.jsonb(),
+                tokenJson.replace("\"expires_in\":300", "\"expires_in\":86400"), Instant.now()), SCOPE);
+        loggedInRequest.session = new BenchHttp.Session("signed-in");
+        context.store().storeTokens(loggedInRequest.session, tokens);
+        loggedInRequest.headers.put("Accept", "text/html");
+
+        newVisitor.createsSession = true;
+        newVisitor.headers.put("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        newVisitor.queryString = "page=2";
+
+        callbackRequest.servletPath = "/oauth/callback";
+        callbackRequest.pathInfo = null;
+        callbackRequest.requestURI = "/shop/oauth/callback";
+        callbackRequest.parameters.put("state", new String[] {STATE_VALUE});
+        callbackRequest.parameters.put("code", new String[] {"a1b2c3d4-e5f6-4711-8000-0123456789ab.session.client"});
+    }
+
+    /** Before each callback (and only there): a session with one pending login whose state the callback carries. */
+    @org.openjdk.jmh.annotations.State(Scope.Thread)
+    public static class PendingLoginSession {
+        @Setup(Level.Invocation)
+        public void pendingLogin(PkceFilterBenchmark bench) {
+            BenchHttp.Session session = new BenchHttp.Session("pending");
+            Instant now = bench.context.clock().instant();
+            bench.context.store().addPendingLogin(session, new PendingLogin(new State(STATE_VALUE),
+                    CodeVerifier.generate(bench.context.random()),
+                    URI.create("http://localhost:8080/shop/oauth/callback"), "/shop/app/orders", now), now);
+            bench.callbackRequest.session = session;
+        }
+    }
+
+    @Benchmark
+    public Object loggedIn() throws IOException, ServletException {
+        filter.doFilter(loggedInRequest, loggedInResponse, chain);
+        return loggedInRequest.getAttribute(PkceFilter.TOKENS_ATTRIBUTE);
+    }
+
+    @Benchmark
+    public Object loggedInWithPublicPaths() throws IOException, ServletException {
+        filterWithPublicPaths.doFilter(loggedInRequest, loggedInResponse, chain);
+        return loggedInRequest.getAttribute(PkceFilter.TOKENS_ATTRIBUTE);
+    }
+
+    @Benchmark
+    public String startLogin() throws IOException, ServletException {
+        newVisitor.session = null;
+        filter.doFilter(newVisitor, newVisitorResponse, chain);
+        return newVisitorResponse.location();
+    }
+
+    @Benchmark
+    public String callback(PendingLoginSession pending) throws IOException {
+        callbackHandler.handle(callbackRequest, callbackResponse);
+        return callbackResponse.location();
+    }
+
+    private static PkceContext context(List<String> publicPaths, InstantTokenEndpoint tokenEndpoint) {
+        URI server = URI.create("http://localhost:8180/realms/shop/protocol/openid-connect/");
+        return new PkceContext(new ClientConfiguration(Optional.empty(), Optional.of(server.resolve("auth")),
+                Optional.of(server.resolve("token")), Optional.empty(), Optional.empty(), "shop", Optional.empty(),
+                ClientAuthMethod.NONE, SCOPE, Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
+                publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10)), Clock.systemUTC(),
+                tokenEndpoint);
+    }
+
+    private static PkceFilter filter(PkceContext context) throws ServletException {
+        ServletContext servletContext = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getAttribute" -> PkceContext.ATTRIBUTE.equals(args[0]) ? context : null;
+                    case "log" -> null;
+                    default -> throw new UnsupportedOperationException("ServletContext." + m.getName());
+                });
+        PkceFilter filter = new PkceFilter();
+        filter.init(new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "pkce-filter";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return servletContext;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return null;
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.emptyEnumeration();
+            }
+        });
+        return filter;
+    }
+
+    /**
+     * A token response the size of Keycloak's for a user with {@code openid profile email}: RS256 access and ID
+     * tokens of about 1.4 and 1.2 KB, an HS512 refresh token of about 0.7 KB (random content, real lengths).
+     */
+    static String keycloakSizedTokenResponse() {
+        SecureRandom random = new SecureRandom();
+        return "{\"access_token\":\"" + jwt(random, 1050) + "\",\"expires_in\":300,\"refresh_expires_in\":1800,"
+                + "\"refresh_token\":\"" + jwt(random, 420) + "\",\"token_type\":\"Bearer\",\"id_token\":\""
+                + jwt(random, 860) + "\",\"not-before-policy\":0,\"session_state\":\"" + java.util.UUID.randomUUID()
+                + "\",\"scope\":\"" + SCOPE + "\"}";
+    }
+
+    private static String jwt(SecureRandom random, int payloadChars) {
+        return segment(random, 70) + "." + segment(random, payloadChars) + "." + segment(random, 342);
+    }
+
+    private static String segment(SecureRandom random, int chars) {
+        byte[] bytes = new byte[chars * 3 / 4 + 3];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, chars);
+    }
+}
