@@ -64,7 +64,7 @@ final class LoginStarter {
                 config.clientId(), redirectUri, config.scope(), state, verifier.challenge(), config.audience(),
                 config.authorizeParams());
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
-        Responses.redirect(response, authorization.toURI().toString());
+        Responses.redirect(response, authorization.toUrl());
     }
 
     /** The configured redirect URI, else this request's origin, context path and callback path. */
