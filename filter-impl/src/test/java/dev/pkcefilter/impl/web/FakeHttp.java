@@ -27,6 +27,8 @@ final class FakeHttp {
         int serverPort = 443;
         String contextPath = "/shop";
         String requestURI = "/shop/app/orders";
+        String servletPath = "/app";
+        String pathInfo = "/orders";
         String queryString;
         /** The request's session, or {@code null}: then {@code getSession(false)} answers {@code null}. */
         HttpSession session;
@@ -46,6 +48,8 @@ final class FakeHttp {
                         case "getServerPort" -> serverPort;
                         case "getContextPath" -> contextPath;
                         case "getRequestURI" -> requestURI;
+                        case "getServletPath" -> servletPath;
+                        case "getPathInfo" -> pathInfo;
                         case "getQueryString" -> queryString;
                         case "getHeader" -> headers.get((String) args[0]);
                         case "getSession" -> {

@@ -31,7 +31,8 @@ import dev.pkcefilter.it.support.ProcessTree;
  * {@code bench} profile of src-it/pom.xml): {@code bench.warmup} and {@code bench.duration} (seconds per run),
  * {@code bench.rounds}, {@code bench.threads}, {@code bench.connections}; ports {@code bench.http.port} (58080, the
  * port the realm's benchmark clients allow), {@code bench.keycloak.port} (58180), {@code bench.keycloak.management.port}
- * (59000), {@code bench.fake.port} (58101).
+ * (59000), {@code bench.fake.port} (58101); {@code bench.jfr=true} records the server with JFR
+ * ({@code target/bench/payara.jfr}).
  */
 public final class BenchMain {
 
@@ -77,10 +78,11 @@ public final class BenchMain {
             }
             for (int round = 1; round <= rounds; round++) {
                 for (App app : apps.values()) {
+                    java.time.Instant from = java.time.Instant.now();
                     Wrk.Result result = wrk.run(app.url, app.cookie, duration);
-                    System.out.printf("round %d %-60s %10.0f req/s  p50 %8.0f µs  p99 %8.0f µs  non-200 %d%n",
+                    System.out.printf("round %d %-60s %10.0f req/s  p50 %8.0f µs  p99 %8.0f µs  non-200 %d  (%s to %s)%n",
                             round, app.name, result.requestsPerSecond(), result.p50Micros(), result.p99Micros(),
-                            result.non200());
+                            result.non200(), from, java.time.Instant.now());
                     if (result.non200() > 0) {
                         throw new IllegalStateException(app.name + ": " + result.non200()
                                 + " answers were not 200 (the session was lost?); the figures would be meaningless");
@@ -170,6 +172,9 @@ public final class BenchMain {
                 "-Xms512m", "-Xmx512m",
                 "-Djava.io.tmpdir=" + work,
                 "-Dbench.keycloak.issuer=" + keycloak.issuer(),
+                // -Dbench.jfr=true: a flight recording of the server (target/bench/payara.jfr), to profile it
+                Boolean.getBoolean("bench.jfr") ? "-XX:StartFlightRecording=filename=" + work.resolve("payara.jfr")
+                        + ",settings=profile" : "-Dbench.jfr=false",
                 "-jar", LocalProcesses.existing("payara.microJar").toString(),
                 "--port", String.valueOf(port),
                 "--nohazelcast",
