@@ -1,15 +1,12 @@
 package dev.pkcefilter.impl.web;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +21,6 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.session.PendingLogin;
 import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,8 +69,8 @@ public class PkceFilterBenchmark {
         NoObserversCdi.install();
         String tokenJson = keycloakSizedTokenResponse();
         context = context(List.of(), new InstantTokenEndpoint(tokenJson));
-        filter = filter(context);
-        filterWithPublicPaths = filter(context(List.of("/public/*", "*.css", "/health"),
+        filter = FakeHttp.initializedFilter(context);
+        filterWithPublicPaths = FakeHttp.initializedFilter(context(List.of("/public/*", "*.css", "/health"),
                 new InstantTokenEndpoint(tokenJson)));
         callbackHandler = new CallbackHandler(context);
 
@@ -139,38 +134,6 @@ public class PkceFilterBenchmark {
                 publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
                 Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10)), Clock.systemUTC(),
                 tokenEndpoint);
-    }
-
-    private static PkceFilter filter(PkceContext context) throws ServletException {
-        ServletContext servletContext = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
-                new Class<?>[] {ServletContext.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "getAttribute" -> PkceContext.ATTRIBUTE.equals(args[0]) ? context : null;
-                    case "log" -> null;
-                    default -> throw new UnsupportedOperationException("ServletContext." + m.getName());
-                });
-        PkceFilter filter = new PkceFilter();
-        filter.init(new FilterConfig() {
-            @Override
-            public String getFilterName() {
-                return "pkce-filter";
-            }
-
-            @Override
-            public ServletContext getServletContext() {
-                return servletContext;
-            }
-
-            @Override
-            public String getInitParameter(String name) {
-                return null;
-            }
-
-            @Override
-            public Enumeration<String> getInitParameterNames() {
-                return Collections.emptyEnumeration();
-            }
-        });
-        return filter;
     }
 
     /**

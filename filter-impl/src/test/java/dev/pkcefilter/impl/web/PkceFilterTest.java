@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.TokenRequestFormat;
-import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,31 +32,7 @@ class PkceFilterTest {
                 Map.of(), TokenRequestFormat.FORM, List.of("/*"), List.of("/public/*", "*.css"), "/oauth/callback",
                 "/oauth/logout", Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(10),
                 Duration.ofSeconds(5)), Clock.systemUTC());
-        ServletContext servletContext = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
-                new Class<?>[] {ServletContext.class}, (proxy, m, args) -> m.getName().equals("getAttribute")
-                        && PkceContext.ATTRIBUTE.equals(args[0]) ? context : null);
-        filter = new PkceFilter();
-        filter.init(new FilterConfig() {
-            @Override
-            public String getFilterName() {
-                return "pkce-filter";
-            }
-
-            @Override
-            public ServletContext getServletContext() {
-                return servletContext;
-            }
-
-            @Override
-            public String getInitParameter(String name) {
-                return null;
-            }
-
-            @Override
-            public Enumeration<String> getInitParameterNames() {
-                return Collections.emptyEnumeration();
-            }
-        });
+        filter = FakeHttp.initializedFilter(context);
     }
 
     @Test
