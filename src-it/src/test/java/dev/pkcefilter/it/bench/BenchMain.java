@@ -21,8 +21,9 @@ import dev.pkcefilter.it.support.LocalProcesses;
 import dev.pkcefilter.it.support.ProcessTree;
 
 /**
- * The benchmark, in one run on one machine: Keycloak and one Payara Micro with the same trivial endpoint three
- * times (no filter, pkce-filter, Jakarta Security's OpenID mechanism), each signed in at Keycloak through its
+ * The benchmark, in one run on one machine: Keycloak and one Payara Micro with the same trivial endpoint four
+ * times (no filter, a filter that does nothing, pkce-filter, Jakarta Security's OpenID mechanism), the protected ones
+ * signed in at Keycloak through its
  * login form, loaded by {@code wrk} with the session cookie; then the refresh count under 200 concurrent requests
  * (against the fake server) and the session size (real Keycloak tokens); then the JMH figures that
  * {@code filter-impl} measured just before. Writes {@code target/bench-report.md} and prints it.
@@ -30,9 +31,9 @@ import dev.pkcefilter.it.support.ProcessTree;
  * <p>Run from the top level with {@code mvn -Pbench -DskipTests verify}. Settings (system properties, see the
  * {@code bench} profile of src-it/pom.xml): {@code bench.warmup} and {@code bench.duration} (seconds per run),
  * {@code bench.rounds}, {@code bench.threads}, {@code bench.connections}; ports {@code bench.http.port} (58080, the
- * port the realm's benchmark clients allow), {@code bench.keycloak.port} (58180), {@code bench.keycloak.management.port}
- * (59000), {@code bench.fake.port} (58101); {@code bench.jfr=true} records the server with JFR
- * ({@code target/bench/payara.jfr}).
+ * port the realm's benchmark clients allow), {@code bench.keycloak.port} (58180),
+ * {@code bench.keycloak.management.port} (59000), {@code bench.fake.port} (58101); {@code bench.jfr=true} records
+ * the server with JFR ({@code target/bench/payara.jfr}).
  */
 public final class BenchMain {
 
@@ -59,19 +60,22 @@ public final class BenchMain {
         String base = "http://localhost:" + httpPort + "/";
         Process payara = startPayara(work, httpPort, keycloak, fake);
         try {
-            for (String app : List.of(BenchWars.NONE, BenchWars.PKCE, BenchWars.OPENID, BenchWars.REFRESH)) {
+            for (String app : List.of(BenchWars.NONE, BenchWars.EMPTY_FILTER, BenchWars.PKCE, BenchWars.OPENID,
+                    BenchWars.REFRESH)) {
                 // deployed: 200 unprotected, a redirect or 401 protected (an application still deploying is 404)
                 LocalProcesses.awaitStatus(payara, base + app + "/app/hello", status -> status != 404 && status < 500,
                         STARTUP_TIMEOUT, work.resolve("payara-micro.log"));
             }
             Map<String, App> apps = new LinkedHashMap<>();
             apps.put(BenchWars.NONE, new App("no filter (unprotected)", base + BenchWars.NONE + "/app/hello"));
+            apps.put(BenchWars.EMPTY_FILTER, new App("a filter that does nothing (unprotected)",
+                    base + BenchWars.EMPTY_FILTER + "/app/hello"));
             apps.put(BenchWars.PKCE, new App("pkce-filter", base + BenchWars.PKCE + "/app/hello"));
             apps.put(BenchWars.OPENID, new App("Jakarta Security `@OpenIdAuthenticationMechanismDefinition`",
                     base + BenchWars.OPENID + "/app/hello"));
 
             for (App app : apps.values()) {
-                app.cookie = app == apps.get(BenchWars.NONE) ? null : signIn(app.url);
+                app.cookie = app.signsIn ? signIn(app.url) : null;
                 requireHello(app);
                 System.out.printf("%n== warm-up %s, %d s%n", app.name, warmup);
                 wrk.run(app.url, app.cookie, warmup);
@@ -80,7 +84,8 @@ public final class BenchMain {
                 for (App app : apps.values()) {
                     java.time.Instant from = java.time.Instant.now();
                     Wrk.Result result = wrk.run(app.url, app.cookie, duration);
-                    System.out.printf("round %d %-60s %10.0f req/s  p50 %8.0f µs  p99 %8.0f µs  non-200 %d  (%s to %s)%n",
+                    System.out.printf(
+                            "round %d %-60s %10.0f req/s  p50 %8.0f µs  p99 %8.0f µs  non-200 %d  (%s to %s)%n",
                             round, app.name, result.requestsPerSecond(), result.p50Micros(), result.p99Micros(),
                             result.non200(), from, java.time.Instant.now());
                     if (result.non200() > 0) {
@@ -117,11 +122,13 @@ public final class BenchMain {
         final String name;
         final String url;
         String cookie;
+        final boolean signsIn;
         final List<Wrk.Result> results = new ArrayList<>();
 
         App(String name, String url) {
             this.name = name;
             this.url = url;
+            this.signsIn = !name.endsWith("(unprotected)");
         }
     }
 
@@ -180,7 +187,8 @@ public final class BenchMain {
                 "--nohazelcast",
                 "--disablephonehome",
                 "--prebootcommandfile", LocalProcesses.existing("payara.preboot").toString()));
-        for (Path war : List.of(BenchWars.none(work), BenchWars.pkce(work, keycloak.issuer()), BenchWars.openId(work),
+        for (Path war : List.of(BenchWars.none(work), BenchWars.emptyFilter(work),
+                BenchWars.pkce(work, keycloak.issuer()), BenchWars.openId(work),
                 BenchWars.refresh(work, fake.issuer()))) {
             command.addAll(List.of("--deploy", war.toString()));
         }

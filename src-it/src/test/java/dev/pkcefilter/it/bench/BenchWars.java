@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.pkcefilter.PkceConfiguration;
 import dev.pkcefilter.impl.web.PkceFilter;
 import dev.pkcefilter.it.bench.app.HelloServlet;
+import dev.pkcefilter.it.bench.emptyfilter.EmptyFilter;
 import dev.pkcefilter.it.bench.openid.OpenIdConfig;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -15,12 +16,14 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The benchmark's applications, each with the same {@link HelloServlet} at {@code /app/hello} and CDI on:
- * unprotected, protected by pkce-filter, protected by Jakarta Security's OpenID mechanism; and one against the
- * fake authorization server for the refresh count.
+ * unprotected, behind a filter that does nothing (the container's own cost of a filter), protected by pkce-filter,
+ * protected by Jakarta Security's OpenID mechanism; and one against the fake authorization server for the refresh
+ * count.
  */
 final class BenchWars {
 
     static final String NONE = "bench-none";
+    static final String EMPTY_FILTER = "bench-empty-filter";
     static final String PKCE = "bench-pkce";
     static final String OPENID = "bench-openid";
     static final String REFRESH = "bench-refresh";
@@ -34,6 +37,10 @@ final class BenchWars {
 
     static Path none(Path dir) {
         return export(hello(NONE).setWebXML(webXml("")), dir);
+    }
+
+    static Path emptyFilter(Path dir) {
+        return export(hello(EMPTY_FILTER).addClass(EmptyFilter.class).setWebXML(webXml("")), dir);
     }
 
     static Path pkce(Path dir, String issuer) {

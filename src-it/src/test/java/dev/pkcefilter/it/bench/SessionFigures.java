@@ -78,7 +78,8 @@ final class SessionFigures {
                 .orElseThrow(() -> new IllegalStateException("Keycloak did not redirect to " + redirectUri + ": "
                         + signedIn.hops()));
         String code = FakeAuthorizationServer.parseQuery(URI.create(location).getRawQuery()).get("code");
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "token"))
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(endpoint + "token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "authorization_code",
                         "code", code, "redirect_uri", redirectUri, "client_id", clientId, "code_verifier", verifier))))
