@@ -34,7 +34,6 @@ final class InstantTokenEndpoint extends HttpClient {
             (name, value) -> true);
 
     private final byte[] body;
-    volatile int requests;
 
     InstantTokenEndpoint(String body) {
         this.body = body.getBytes(StandardCharsets.UTF_8);
@@ -43,7 +42,6 @@ final class InstantTokenEndpoint extends HttpClient {
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
                                                             HttpResponse.BodyHandler<T> handler) {
-        requests++;
         HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
             @Override
             public int statusCode() {
