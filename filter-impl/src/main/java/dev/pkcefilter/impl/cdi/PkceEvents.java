@@ -51,7 +51,7 @@ public final class PkceEvents {
         try {
             CDI.current().getBeanManager().getEvent().fire(event);
         } catch (IllegalStateException e) { // no CDI container for this application
-            LOG.log(Level.DEBUG, "No CDI here: " + event.getClass().getSimpleName() + " not fired");
+            LOG.log(Level.DEBUG, () -> "No CDI here: " + event.getClass().getSimpleName() + " not fired");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "An observer of " + event.getClass().getSimpleName() + " failed", e);
         }

@@ -25,8 +25,21 @@ public final class UrlPattern {
 
     /** @return whether any of {@code patterns} matches {@code path} */
     public static boolean matchesAny(List<String> patterns, String path) {
+        return matchesAny(patterns, path, "");
+    }
+
+    /**
+     * Whether any pattern matches the path {@code servletPath + pathInfo}, read in place: a request's path is
+     * matched on every request, and building it would allocate a string each time.
+     *
+     * @param servletPath the request's servlet path
+     * @param pathInfo the request's path info, or {@code null}
+     * @return whether any of {@code patterns} matches
+     */
+    public static boolean matchesAny(List<String> patterns, String servletPath, String pathInfo) {
+        String tail = pathInfo == null ? "" : pathInfo;
         for (int i = 0; i < patterns.size(); i++) {
-            if (matches(patterns.get(i), path)) {
+            if (matches(patterns.get(i), servletPath, tail)) {
                 return true;
             }
         }
@@ -39,20 +52,48 @@ public final class UrlPattern {
      * @return whether the pattern matches the path
      */
     public static boolean matches(String pattern, String path) {
+        return matches(pattern, path, "");
+    }
+
+    /** Whether the pattern matches the path {@code head + tail}. */
+    private static boolean matches(String pattern, String head, String tail) {
         if (pattern.equals("/") || pattern.equals("/*")) {
             return true;
         }
+        int length = head.length() + tail.length();
         if (pattern.startsWith("*.")) {
             // the extension of the last segment only: "*.jsp" matches /a/b.jsp, not /a.jsp/b
             int extension = pattern.length() - 1;
-            return path.regionMatches(path.length() - extension, pattern, 1, extension)
-                    && path.lastIndexOf('/') < path.length() - extension;
+            return regionMatches(head, tail, length - extension, pattern, 1, extension)
+                    && lastSlash(head, tail) < length - extension;
         }
         if (pattern.endsWith("/*")) {
             int prefix = pattern.length() - 2;
-            return path.regionMatches(0, pattern, 0, prefix)
-                    && (path.length() == prefix || path.charAt(prefix) == '/');
+            return regionMatches(head, tail, 0, pattern, 0, prefix)
+                    && (length == prefix || charAt(head, tail, prefix) == '/');
         }
-        return path.equals(pattern);
+        return length == pattern.length() && regionMatches(head, tail, 0, pattern, 0, length);
+    }
+
+    private static boolean regionMatches(String head, String tail, int offset, String other, int otherOffset,
+                                         int count) {
+        if (offset < 0 || offset + count > head.length() + tail.length()) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (charAt(head, tail, offset + i) != other.charAt(otherOffset + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char charAt(String head, String tail, int index) {
+        return index < head.length() ? head.charAt(index) : tail.charAt(index - head.length());
+    }
+
+    private static int lastSlash(String head, String tail) {
+        int inTail = tail.lastIndexOf('/');
+        return inTail >= 0 ? head.length() + inTail : head.lastIndexOf('/');
     }
 }

@@ -54,9 +54,18 @@ public record AuthorizationRequest(URI endpoint, String clientId, URI redirectUr
 
     /** @return the URL to send the browser to */
     public URI toURI() {
-        String base = endpoint.toString();
+        return URI.create(toUrl());
+    }
+
+    /**
+     * The URL to send the browser to, as the {@code Location} of a redirect: the same as {@link #toURI()} without
+     * parsing it again (every part is already a valid URI or form-encoded), which was most of a login's cost.
+     *
+     * @return the URL
+     */
+    public String toUrl() {
         String separator = endpoint.getRawQuery() == null ? "?" : "&";
-        return URI.create(base + separator + FormEncoding.encode(toParameters()));
+        return endpoint + separator + FormEncoding.encode(toParameters());
     }
 
     @Override

@@ -68,7 +68,7 @@ final class LoginStarter {
                 config.clientId(), redirectUri, config.scope(), state, verifier.challenge(), config.audience(),
                 config.authorizeParams());
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
-        Responses.redirect(response, authorization.toURI().toString());
+        Responses.redirect(response, authorization.toUrl());
     }
 
     /**

@@ -37,14 +37,18 @@ public final class PkceContext implements AutoCloseable {
     private final PkceEvents events;
 
     PkceContext(ClientConfiguration config, Clock clock) {
+        this(config, clock, HttpClient.newBuilder()
+                .connectTimeout(config.httpTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    /** With the given HTTP client towards the authorization server (the benchmarks answer in-process). */
+    PkceContext(ClientConfiguration config, Clock clock, HttpClient client) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new SecureRandom();
         this.jsonb = JsonbBuilder.create();
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(config.httpTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
         this.endpoints = new Endpoints(config, new Discovery(http, jsonb));
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock,

@@ -109,7 +109,6 @@ public class PkceFilter extends HttpFilter {
         if (publicPaths.isEmpty()) {
             return false;
         }
-        String pathInfo = request.getPathInfo();
-        return UrlPattern.matchesAny(publicPaths, pathInfo == null ? servletPath : servletPath + pathInfo);
+        return UrlPattern.matchesAny(publicPaths, servletPath, request.getPathInfo());
     }
 }

@@ -70,4 +70,20 @@ class UrlPatternTest {
         assertFalse(UrlPattern.matchesAny(patterns, "/app/orders"));
         assertFalse(UrlPattern.matchesAny(List.of(), "/app/orders"));
     }
+
+    @Test
+    void matchesAServletPathAndPathInfoAsOnePath() {
+        List<String> patterns = List.of("/public/*", "*.css", "/health");
+
+        assertTrue(UrlPattern.matchesAny(patterns, "/public", "/logo.png"));
+        assertTrue(UrlPattern.matchesAny(patterns, "/pub", "lic/logo.png"));
+        assertTrue(UrlPattern.matchesAny(patterns, "/public", null));
+        assertTrue(UrlPattern.matchesAny(patterns, "/app", "/site.css"));
+        assertTrue(UrlPattern.matchesAny(patterns, "/heal", "th"));
+        assertFalse(UrlPattern.matchesAny(patterns, "/app", "/orders"));
+        assertFalse(UrlPattern.matchesAny(patterns, "/publicity", null));
+        assertFalse(UrlPattern.matchesAny(patterns, "/health", "/x"));
+        assertFalse(UrlPattern.matchesAny(patterns, "/site.css", "/list"));
+        assertFalse(UrlPattern.matchesAny(patterns, "/app", null));
+    }
 }

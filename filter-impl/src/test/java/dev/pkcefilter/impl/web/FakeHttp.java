@@ -3,10 +3,15 @@ package dev.pkcefilter.impl.web;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,6 +24,36 @@ final class FakeHttp {
     private FakeHttp() {
     }
 
+    /** A {@link PkceFilter} initialized as a container would, in an application whose pkce-filter is {@code context}. */
+    static PkceFilter initializedFilter(PkceContext context) throws ServletException {
+        ServletContext servletContext = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, m, args) -> m.getName().equals("getAttribute")
+                        && PkceContext.ATTRIBUTE.equals(args[0]) ? context : null);
+        PkceFilter filter = new PkceFilter();
+        filter.init(new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "pkce-filter";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return servletContext;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return null;
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.emptyEnumeration();
+            }
+        });
+        return filter;
+    }
+
     /** A request; set the fields, then call {@link #build()}. */
     static final class Request {
         String method = "GET";
@@ -27,6 +62,8 @@ final class FakeHttp {
         int serverPort = 443;
         String contextPath = "/shop";
         String requestURI = "/shop/app/orders";
+        String servletPath = "/app";
+        String pathInfo = "/orders";
         String queryString;
         /** The request's session, or {@code null}: then {@code getSession(false)} answers {@code null}. */
         HttpSession session;
@@ -46,6 +83,8 @@ final class FakeHttp {
                         case "getServerPort" -> serverPort;
                         case "getContextPath" -> contextPath;
                         case "getRequestURI" -> requestURI;
+                        case "getServletPath" -> servletPath;
+                        case "getPathInfo" -> pathInfo;
                         case "getQueryString" -> queryString;
                         case "getHeader" -> headers.get((String) args[0]);
                         case "getSession" -> {

@@ -100,7 +100,7 @@ public final class TestWars {
     }
 
     /** The jar (or, run from an IDE, the classes folder) a class was loaded from, as a library. */
-    static JavaArchive jarOf(Class<?> type, String name) {
+    public static JavaArchive jarOf(Class<?> type, String name) {
         File location;
         try {
             location = new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
