@@ -20,7 +20,16 @@ import jakarta.servlet.http.HttpSession;
 /**
  * Refreshes a session's access token with its refresh token (RFC 6749 §6), once per session however many of
  * its requests need it at the same moment: the first does the request, the others wait for its result (bounded
- * by the HTTP timeout) and use it. A refused refresh drops the tokens; an unreachable server leaves them.
+ * by the HTTP timeout) and use it. An unreachable server leaves the tokens as they were.
+ *
+ * <p>A refused refresh is read with a cluster in mind. With rotating refresh tokens (RFC 9700 §4.14.2) a node gets
+ * {@code invalid_grant} when another node of the cluster used the same refresh token a moment before (the single
+ * flight holds inside one JVM only): the session is then read again, and newer tokens another node stored are used.
+ * When the session still holds the refused refresh token (the other node's write has not reached this node's copy
+ * of the session yet), the tokens are kept and the request goes on as if the server were unavailable
+ * ({@link Kind#CONTENDED}), writing nothing to the session, so the next request sees the replicated tokens. Only
+ * when the same refresh token of the same session is refused again on this node are the tokens dropped: a real
+ * refusal (revoked, expired) costs one more refresh request than on a single server.
  */
 final class TokenRefresher {
 
@@ -30,8 +39,13 @@ final class TokenRefresher {
     enum Kind {
         /** New tokens, stored in the session. */
         REFRESHED,
-        /** The server refused the refresh token ({@code invalid_grant} or another OAuth error); tokens dropped. */
+        /** The server refused the refresh token again, or the tokens are gone; the session has none now. */
         REFUSED,
+        /**
+         * The server refused the refresh token the session still holds, for the first time on this node: maybe
+         * another node rotated it a moment ago. The tokens are kept, nothing is written to the session.
+         */
+        CONTENDED,
         /** The server could not be asked (down, slow, 5xx, garbage); the session's tokens are as they were. */
         UNAVAILABLE
     }
@@ -43,14 +57,20 @@ final class TokenRefresher {
     record Outcome(Kind kind, TokenSet tokens) {
         static final Outcome REFUSED = new Outcome(Kind.REFUSED, null);
         static final Outcome UNAVAILABLE = new Outcome(Kind.UNAVAILABLE, null);
+        static final Outcome CONTENDED = new Outcome(Kind.CONTENDED, null);
 
         static Outcome refreshed(TokenSet tokens) {
             return new Outcome(Kind.REFRESHED, Objects.requireNonNull(tokens, "tokens"));
         }
     }
 
+    /** How many sessions' first refusals are remembered at most; beyond that the memory starts again. */
+    private static final int MAX_REMEMBERED_REFUSALS = 10_000;
+
     private final PkceContext context;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    /** Session id to the refresh token refused once on this node while the session still held it. */
+    private final ConcurrentHashMap<String, String> refusedOnce = new ConcurrentHashMap<>();
 
     TokenRefresher(PkceContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -105,13 +125,13 @@ final class TokenRefresher {
         try {
             refreshed = current.refreshedBy(context.tokenClient().send(request));
         } catch (TokenEndpointException e) {
-            boolean refused = e.failure() == TokenEndpointException.Failure.REFUSED;
-            if (refused) {
-                dropTokens(session);
+            if (e.failure() == TokenEndpointException.Failure.REFUSED) {
+                return refused(session, current);
             }
-            context.events().refreshFailed(refused);
-            return refused ? Outcome.REFUSED : Outcome.UNAVAILABLE;
+            context.events().refreshFailed(false);
+            return Outcome.UNAVAILABLE;
         }
+        refusedOnce.remove(session.getId());
         try {
             context.store().storeTokens(session, refreshed);
             LOG.log(Level.DEBUG, () -> "Refreshed the tokens: " + refreshed);
@@ -120,6 +140,43 @@ final class TokenRefresher {
         } catch (IllegalStateException e) { // the session was invalidated meanwhile (a logout): nothing to keep
             return Outcome.REFUSED;
         }
+    }
+
+    /**
+     * The server refused the refresh token of {@code sent} (RFC 6749 §5.2): the session is read again (see the class
+     * comment).
+     */
+    private Outcome refused(HttpSession session, TokenSet sent) {
+        String id = session.getId();
+        TokenSet stored;
+        try {
+            stored = SessionStore.tokensOrNull(session);
+        } catch (IllegalStateException e) { // invalidated meanwhile (a logout)
+            refusedOnce.remove(id);
+            return Outcome.REFUSED;
+        }
+        if (stored == null) { // dropped meanwhile
+            refusedOnce.remove(id);
+            return Outcome.REFUSED;
+        }
+        if (!stored.refreshToken().equals(sent.refreshToken())) { // newer tokens, stored by another node or request
+            refusedOnce.remove(id);
+            LOG.log(Level.DEBUG, "A refresh was refused, and the session holds newer tokens: using them");
+            return stored.isValidAt(context.clock().millis()) ? Outcome.refreshed(stored) : Outcome.CONTENDED;
+        }
+        String refreshToken = sent.refreshToken().orElseThrow();
+        if (refreshToken.equals(refusedOnce.remove(id))) { // refused before on this node, and still no newer tokens
+            dropTokens(session);
+            context.events().refreshFailed(true);
+            return Outcome.REFUSED;
+        }
+        if (refusedOnce.size() >= MAX_REMEMBERED_REFUSALS) {
+            refusedOnce.clear();
+        }
+        refusedOnce.put(id, refreshToken);
+        LOG.log(Level.DEBUG, "A refresh was refused while the session still holds its refresh token: keeping the"
+                + " tokens, another node may have refreshed them");
+        return Outcome.CONTENDED;
     }
 
     private void dropTokens(HttpSession session) {

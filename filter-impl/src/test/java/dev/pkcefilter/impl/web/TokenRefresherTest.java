@@ -134,12 +134,65 @@ class TokenRefresherTest {
     }
 
     @Test
-    void aRefusedRefreshDropsTheTokens() {
+    void aFirstRefusalKeepsTheTokensAndWritesNothing() {
         status = 400;
         answer = () -> "{\"error\":\"invalid_grant\"}";
-        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, expiringTokens());
-        assertEquals(TokenRefresher.Kind.REFUSED, outcome.kind());
+        TokenSet tokens = expiringTokens();
+        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, tokens);
+        assertEquals(TokenRefresher.Kind.CONTENDED, outcome.kind(), "maybe another node rotated the refresh token");
+        assertSame(tokens, SessionStore.tokensOrNull(session));
+    }
+
+    @Test
+    void aRefreshTokenRefusedTwiceOnOneNodeDropsTheTokens() {
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet tokens = expiringTokens();
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+
+        TokenRefresher.Outcome second = refresher.refresh(session, tokens);
+
+        assertEquals(TokenRefresher.Kind.REFUSED, second.kind());
         assertNull(SessionStore.tokensOrNull(session));
+        assertEquals(2, bodies.size());
+    }
+
+    @Test
+    void aRefusalWhileAnotherNodeStoresNewerTokensUsesThem() {
+        TokenSet tokens = expiringTokens();
+        TokenSet fromOtherNode = TokenSet.from(new TokenResponse("at-b", "Bearer",
+                Optional.of(Instant.now().plusSeconds(300)), Optional.empty(), Optional.of("rt-b"), Optional.empty()),
+                "openid");
+        status = 400;
+        answer = () -> { // the other node used rt-1 first and its tokens reached this node's session meanwhile
+            context.store().storeTokens(session, fromOtherNode);
+            return "{\"error\":\"invalid_grant\"}";
+        };
+
+        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, tokens);
+
+        assertEquals(TokenRefresher.Kind.REFRESHED, outcome.kind());
+        assertSame(fromOtherNode, outcome.tokens());
+        assertSame(fromOtherNode, SessionStore.tokensOrNull(session), "the other node's tokens are kept");
+    }
+
+    @Test
+    void aSuccessfulRefreshForgetsAnEarlierRefusal() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet tokens = expiringTokens();
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        status = 200;
+        answer = () -> "{\"access_token\":\"at-2\",\"expires_in\":1,\"refresh_token\":\"rt-1\"}";
+        TokenSet refreshed = refresher.refresh(session, tokens).tokens(); // a server that does not rotate
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, refreshed).kind(),
+                "the refusal before the success does not count");
+        assertSame(refreshed, SessionStore.tokensOrNull(session));
     }
 
     @Test
