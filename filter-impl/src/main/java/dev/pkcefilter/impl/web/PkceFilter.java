@@ -84,8 +84,6 @@ public class PkceFilter extends HttpFilter {
                         // (a login would store this node's copy of it over the other node's new tokens)
                         if (tokens.isValidAt(now)) {
                             pass(tokens, request, response, chain);
-                        } else if (RequestKind.isNavigation(request) && "GET".equals(request.getMethod())) {
-                            Responses.redirect(response, ReturnPath.of(request)); // once more, with the new tokens
                         } else {
                             Responses.serviceUnavailable(response);
                         }

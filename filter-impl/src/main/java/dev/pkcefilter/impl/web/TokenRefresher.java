@@ -1,6 +1,7 @@
 package dev.pkcefilter.impl.web;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +27,11 @@ import jakarta.servlet.http.HttpSession;
  * {@code invalid_grant} when another node of the cluster used the same refresh token a moment before (the single
  * flight holds inside one JVM only): the session is then read again, and newer tokens another node stored are used.
  * When the session still holds the refused refresh token (the other node's write has not reached this node's copy
- * of the session yet), the tokens are kept and the request goes on as if the server were unavailable
- * ({@link Kind#CONTENDED}), writing nothing to the session, so the next request sees the replicated tokens. Only
- * when the same refresh token of the same session is refused again on this node are the tokens dropped: a real
- * refusal (revoked, expired) costs one more refresh request than on a single server.
+ * of the session yet), the tokens are kept and nothing is written to the session ({@link Kind#CONTENDED}): a write
+ * would store this node's old copy over the other node's new tokens. For {@link #REFUSAL_GRACE} the refresh token
+ * is not sent again; a refusal after that, with the same refresh token still in the session, is taken as real
+ * (revoked, expired) and drops the tokens. A real refusal so costs one more refresh request, {@link #REFUSAL_GRACE}
+ * later, than on a single server.
  */
 final class TokenRefresher {
 
@@ -66,11 +68,20 @@ final class TokenRefresher {
 
     /** How many sessions' first refusals are remembered at most; beyond that the memory starts again. */
     private static final int MAX_REMEMBERED_REFUSALS = 10_000;
+    /**
+     * How long after a first refusal the same refresh token is not sent again: time for another node's tokens to
+     * reach this node's copy of the session (measured: well under a second on Payara Micro and WildFly).
+     */
+    static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
+
+    /** A refresh token refused on this node while the session still held it. */
+    private record Refusal(String refreshToken, long atMillis) {
+    }
 
     private final PkceContext context;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
     /** Session id to the refresh token refused once on this node while the session still held it. */
-    private final ConcurrentHashMap<String, String> refusedOnce = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Refusal> refusedOnce = new ConcurrentHashMap<>();
 
     TokenRefresher(PkceContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -110,6 +121,11 @@ final class TokenRefresher {
         long now = context.clock().millis();
         if (current != seen && current.isValidAt(now + context.config().refreshSkew().toMillis())) {
             return Outcome.refreshed(current); // another request refreshed it just before this one asked
+        }
+        Refusal refusal = refusedOnce.get(session.getId());
+        if (refusal != null && current.refreshToken().orElseThrow().equals(refusal.refreshToken())
+                && now - refusal.atMillis() < REFUSAL_GRACE.toMillis()) {
+            return Outcome.CONTENDED; // refused a moment ago: wait for another node's tokens, do not ask again yet
         }
         ClientConfiguration config = context.config();
         TokenRequest request;
@@ -165,7 +181,8 @@ final class TokenRefresher {
             return stored.isValidAt(context.clock().millis()) ? Outcome.refreshed(stored) : Outcome.CONTENDED;
         }
         String refreshToken = sent.refreshToken().orElseThrow();
-        if (refreshToken.equals(refusedOnce.remove(id))) { // refused before on this node, and still no newer tokens
+        Refusal earlier = refusedOnce.remove(id);
+        if (earlier != null && earlier.refreshToken().equals(refreshToken)) { // refused before, still no newer tokens
             dropTokens(session);
             context.events().refreshFailed(true);
             return Outcome.REFUSED;
@@ -173,7 +190,7 @@ final class TokenRefresher {
         if (refusedOnce.size() >= MAX_REMEMBERED_REFUSALS) {
             refusedOnce.clear();
         }
-        refusedOnce.put(id, refreshToken);
+        refusedOnce.put(id, new Refusal(refreshToken, context.clock().millis()));
         LOG.log(Level.DEBUG, "A refresh was refused while the session still holds its refresh token: keeping the"
                 + " tokens, another node may have refreshed them");
         return Outcome.CONTENDED;

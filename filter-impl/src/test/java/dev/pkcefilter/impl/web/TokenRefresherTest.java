@@ -48,6 +48,31 @@ class TokenRefresherTest {
     private PkceContext context;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private HttpSession session;
+    private final MovableClock clock = new MovableClock();
+
+    /** The system clock, moved forward by tests. */
+    private static final class MovableClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
 
     @BeforeEach
     void start() throws IOException {
@@ -69,7 +94,7 @@ class TokenRefresherTest {
                 Optional.of(base.resolve("/token")), Optional.empty(), Optional.empty(), "client", Optional.empty(),
                 ClientAuthMethod.NONE, "openid", Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 List.of(), "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5)), Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5)), clock);
         session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
                 new Class<?>[] {HttpSession.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getId" -> "session-1";
@@ -144,16 +169,20 @@ class TokenRefresherTest {
     }
 
     @Test
-    void aRefreshTokenRefusedTwiceOnOneNodeDropsTheTokens() {
+    void aRefreshTokenRefusedAgainAfterTheGraceDropsTheTokens() {
         status = 400;
         answer = () -> "{\"error\":\"invalid_grant\"}";
         TokenRefresher refresher = new TokenRefresher(context);
         TokenSet tokens = expiringTokens();
         assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        assertEquals(1, bodies.size(), "not sent again during the grace");
+        assertSame(tokens, SessionStore.tokensOrNull(session));
 
-        TokenRefresher.Outcome second = refresher.refresh(session, tokens);
+        clock.advance(TokenRefresher.REFUSAL_GRACE);
+        TokenRefresher.Outcome later = refresher.refresh(session, tokens);
 
-        assertEquals(TokenRefresher.Kind.REFUSED, second.kind());
+        assertEquals(TokenRefresher.Kind.REFUSED, later.kind());
         assertNull(SessionStore.tokensOrNull(session));
         assertEquals(2, bodies.size());
     }
@@ -184,6 +213,7 @@ class TokenRefresherTest {
         status = 400;
         answer = () -> "{\"error\":\"invalid_grant\"}";
         assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        clock.advance(TokenRefresher.REFUSAL_GRACE);
         status = 200;
         answer = () -> "{\"access_token\":\"at-2\",\"expires_in\":1,\"refresh_token\":\"rt-1\"}";
         TokenSet refreshed = refresher.refresh(session, tokens).tokens(); // a server that does not rotate
