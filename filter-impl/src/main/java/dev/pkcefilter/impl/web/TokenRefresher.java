@@ -3,6 +3,7 @@ package dev.pkcefilter.impl.web;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,11 @@ import jakarta.servlet.http.HttpSession;
  * is not sent again; a refusal after that, with the same refresh token still in the session, is taken as real
  * (revoked, expired) and drops the tokens. A real refusal so costs one more refresh request, {@link #REFUSAL_GRACE}
  * later, than on a single server.
+ *
+ * <p>A server may also bring an old copy of the session back: Payara, when two nodes serve one session at the same
+ * moment, can store the copy of the node that lost the race over the winner's. So a node remembers, for
+ * {@link #REMEMBER_EXCHANGE} and in memory only, which tokens it got for each session's last refresh token: a session
+ * that shows that refresh token again gets those tokens set again (and replicated), without asking the server.
  */
 final class TokenRefresher {
 
@@ -66,7 +72,7 @@ final class TokenRefresher {
         }
     }
 
-    /** How many sessions' first refusals are remembered at most; beyond that the memory starts again. */
+    /** How many sessions' refusals and refreshes are remembered at most; beyond that the memory starts again. */
     private static final int MAX_REMEMBERED_REFUSALS = 10_000;
     /**
      * How long after a first refusal the same refresh token is not sent again: time for another node's tokens to
@@ -74,12 +80,21 @@ final class TokenRefresher {
      */
     static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
 
+    /** How long a node remembers the tokens it got for a session's refresh token. */
+    static final Duration REMEMBER_EXCHANGE = Duration.ofSeconds(60);
+
+    /** The tokens this node got for a session's refresh token, and when. */
+    private record Exchange(String usedRefreshToken, TokenSet result, long atMillis) {
+    }
+
     /** A refresh token refused on this node while the session still held it. */
     private record Refusal(String refreshToken, long atMillis) {
     }
 
     private final PkceContext context;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    /** Session id to this node's last refresh of it. */
+    private final ConcurrentHashMap<String, Exchange> exchanged = new ConcurrentHashMap<>();
     /** Session id to the refresh token refused once on this node while the session still held it. */
     private final ConcurrentHashMap<String, Refusal> refusedOnce = new ConcurrentHashMap<>();
 
@@ -122,6 +137,20 @@ final class TokenRefresher {
         if (current != seen && current.isValidAt(now + context.config().refreshSkew().toMillis())) {
             return Outcome.refreshed(current); // another request refreshed it just before this one asked
         }
+        Exchange exchange = exchanged.get(session.getId());
+        if (exchange != null && now - exchange.atMillis() < REMEMBER_EXCHANGE.toMillis()
+                && current.refreshToken().equals(Optional.of(exchange.usedRefreshToken()))
+                && !exchange.result().refreshToken().equals(current.refreshToken())) { // rotated: the old one is dead
+            LOG.log(Level.DEBUG, "The session came back with a refresh token this node already used: setting the"
+                    + " tokens it got for it again");
+            current = exchange.result();
+            if (store(session, current).kind() == Kind.REFUSED) {
+                return Outcome.REFUSED;
+            }
+            if (current.isValidAt(now + context.config().refreshSkew().toMillis())) {
+                return Outcome.refreshed(current);
+            }
+        }
         Refusal refusal = refusedOnce.get(session.getId());
         if (refusal != null && current.refreshToken().orElseThrow().equals(refusal.refreshToken())
                 && now - refusal.atMillis() < REFUSAL_GRACE.toMillis()) {
@@ -148,6 +177,7 @@ final class TokenRefresher {
             return Outcome.UNAVAILABLE;
         }
         refusedOnce.remove(session.getId());
+        remember(session.getId(), new Exchange(current.refreshToken().orElseThrow(), refreshed, now));
         try {
             context.store().storeTokens(session, refreshed);
             LOG.log(Level.DEBUG, () -> "Refreshed the tokens: " + refreshed);
@@ -194,6 +224,22 @@ final class TokenRefresher {
         LOG.log(Level.DEBUG, "A refresh was refused while the session still holds its refresh token: keeping the"
                 + " tokens, another node may have refreshed them");
         return Outcome.CONTENDED;
+    }
+
+    private Outcome store(HttpSession session, TokenSet tokens) {
+        try {
+            context.store().storeTokens(session, tokens);
+            return Outcome.refreshed(tokens);
+        } catch (IllegalStateException e) { // invalidated meanwhile (a logout)
+            return Outcome.REFUSED;
+        }
+    }
+
+    private void remember(String id, Exchange exchange) {
+        if (exchanged.size() >= MAX_REMEMBERED_REFUSALS) {
+            exchanged.clear();
+        }
+        exchanged.put(id, exchange);
     }
 
     private void dropTokens(HttpSession session) {

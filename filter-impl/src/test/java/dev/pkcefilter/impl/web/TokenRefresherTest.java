@@ -206,6 +206,22 @@ class TokenRefresherTest {
         assertSame(fromOtherNode, SessionStore.tokensOrNull(session), "the other node's tokens are kept");
     }
 
+    /** Payara can store the losing node's copy of a session over the winner's: the winner sets its tokens again. */
+    @Test
+    void aSessionThatComesBackWithAnExchangedRefreshTokenGetsTheNewTokensAgain() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet old = expiringTokens();
+        TokenSet refreshed = refresher.refresh(session, old).tokens();
+        context.store().storeTokens(session, old); // the old copy, stored back by another node
+
+        TokenRefresher.Outcome outcome = refresher.refresh(session, old);
+
+        assertEquals(TokenRefresher.Kind.REFRESHED, outcome.kind());
+        assertSame(refreshed, outcome.tokens());
+        assertSame(refreshed, SessionStore.tokensOrNull(session), "set again, so that it replicates");
+        assertEquals(1, bodies.size(), "rt-1 is not sent again");
+    }
+
     @Test
     void aSuccessfulRefreshForgetsAnEarlierRefusal() {
         TokenRefresher refresher = new TokenRefresher(context);

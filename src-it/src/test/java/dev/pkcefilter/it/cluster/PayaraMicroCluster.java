@@ -35,6 +35,7 @@ final class PayaraMicroCluster extends ServerCluster {
         int[] http = ports("it.cluster.payara.http.ports");
         int[] hazelcast = ports("it.cluster.payara.hazelcast.ports");
         String name = "payara-node-" + (char) ('a' + index);
+        awaitFree(http[index], hazelcast[index]);
         Path tmp = Files.createDirectories(workDir.resolve(name + "-tmp"));
         Path log = workDir.resolve(name + ".log");
         Files.deleteIfExists(log);

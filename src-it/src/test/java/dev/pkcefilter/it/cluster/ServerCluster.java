@@ -1,6 +1,8 @@
 package dev.pkcefilter.it.cluster;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.pkcefilter.it.support.ProcessTree;
 
@@ -145,6 +148,30 @@ abstract class ServerCluster implements AutoCloseable {
         }
         throw new IllegalStateException(node.name() + " did not serve the application within " + timeout + "; see "
                 + node.log());
+    }
+
+    /** Waits until nothing listens on a port of 127.0.0.1: a node of an earlier run may still be going away. */
+    static void awaitFree(int... ports) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int port : ports) {
+            while (true) {
+                try (ServerSocket probe = new ServerSocket()) {
+                    probe.setReuseAddress(true);
+                    probe.bind(new InetSocketAddress("127.0.0.1", port));
+                    break;
+                } catch (IOException busy) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("port " + port + " of 127.0.0.1 is in use by another process");
+                    }
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
     }
 
     static String property(String name) {

@@ -41,6 +41,7 @@ final class WildFlyCluster extends ServerCluster {
 
     private static final int JGROUPS_TCP = 7600;
     private static final int HTTP = 8080;
+    private static final int MANAGEMENT = 9990;
 
     private final Path workDir;
     private final Path home = Path.of(property("wildfly.home"));
@@ -87,6 +88,7 @@ final class WildFlyCluster extends ServerCluster {
     @Override
     Node launch(int index, Path war) throws IOException {
         String name = "wildfly-node-" + (char) ('a' + index);
+        awaitFree(HTTP + offsets[index], MANAGEMENT + offsets[index], JGROUPS_TCP + offsets[index]);
         Path base = workDir.resolve(name);
         deleteTree(base);
         copyTree(template, base);
