@@ -73,7 +73,9 @@ final class TokenRefresher {
     }
 
     /** How many sessions' refusals and refreshes are remembered at most; beyond that the memory starts again. */
-    private static final int MAX_REMEMBERED_REFUSALS = 10_000;
+    private static final int MAX_REMEMBERED = 10_000;
+    /** Above this many remembered refreshes, the ones older than {@link #REMEMBER_EXCHANGE} are let go. */
+    private static final int PRUNE_ABOVE = 1_000;
     /**
      * How long after a first refusal the same refresh token is not sent again: time for another node's tokens to
      * reach this node's copy of the session (measured: well under a second on Payara Micro and WildFly).
@@ -217,7 +219,7 @@ final class TokenRefresher {
             context.events().refreshFailed(true);
             return Outcome.REFUSED;
         }
-        if (refusedOnce.size() >= MAX_REMEMBERED_REFUSALS) {
+        if (refusedOnce.size() >= MAX_REMEMBERED) {
             refusedOnce.clear();
         }
         refusedOnce.put(id, new Refusal(refreshToken, context.clock().millis()));
@@ -236,8 +238,11 @@ final class TokenRefresher {
     }
 
     private void remember(String id, Exchange exchange) {
-        if (exchanged.size() >= MAX_REMEMBERED_REFUSALS) {
-            exchanged.clear();
+        if (exchanged.size() >= PRUNE_ABOVE) {
+            exchanged.values().removeIf(e -> exchange.atMillis() - e.atMillis() >= REMEMBER_EXCHANGE.toMillis());
+            if (exchanged.size() >= MAX_REMEMBERED) {
+                exchanged.clear();
+            }
         }
         exchanged.put(id, exchange);
     }
