@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.pkcefilter.impl.config.ClientAuthMethod;
@@ -132,7 +133,7 @@ public class PkceFilterBenchmark {
                 Optional.of(server.resolve("token")), Optional.empty(), Optional.empty(), "shop", Optional.empty(),
                 ClientAuthMethod.NONE, SCOPE, Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10)), Clock.systemUTC(),
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10), Set.of("bearer")), Clock.systemUTC(),
                 tokenEndpoint);
     }
 

@@ -18,6 +18,7 @@ import dev.pkcefilter.impl.protocol.State;
  * @param returnPath the same-origin path and query to return to after login
  * @param createdAt when the login started
  */
+@Immutable
 public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt)
         implements Serializable {
 

@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param logins oldest first
  */
+@Immutable
 public record PendingLogins(List<PendingLogin> logins) implements Serializable {
 
     /** How many logins one session may have pending. */

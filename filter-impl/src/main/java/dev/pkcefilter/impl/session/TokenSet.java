@@ -11,7 +11,12 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * The tokens of a signed-in session, stored server side as one small immutable value. Absent parts are held as
  * {@code null} internally because {@link Optional} is not {@link Serializable}; the accessors return
  * {@code Optional}. {@code toString()} shows no token.
+ *
+ * <p>Its serialized form is part of the session a cluster replicates, and a session written by one version of the
+ * library must be read by the next (a rolling update): the fields, their names and types, and
+ * {@code serialVersionUID} stay as they are; {@code SerializedFormTest} reads bytes written by this format.
  */
+@Immutable
 public final class TokenSet implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -183,4 +183,28 @@ class SessionStoreTest {
         store.addPendingLogin(fake.session, login("/app", Instant.EPOCH), Instant.EPOCH);
         assertEquals(1, store.pendingLogins(fake.session).logins().size());
     }
+
+    /** Payara replicates only attributes set again, WildFly skips values of classes annotated Immutable. */
+    @Test
+    void setsANewValueAgainOnEveryChange() {
+        PendingLogin login = login("/app/a", T0);
+        store.addPendingLogin(fake.session, login, T0);
+        Object pendingBefore = fake.attributes.get(SessionStore.PENDING);
+        store.addPendingLogin(fake.session, login("/app/b", T0), T0);
+        assertTrue(pendingBefore != fake.attributes.get(SessionStore.PENDING), "a new value, not changed in place");
+        store.takePendingLogin(fake.session, login.state().value(), T0);
+        TokenSet tokens = TokenSet.from(new TokenResponse("AT", "Bearer", Optional.empty(), Optional.empty(),
+                Optional.of("RT"), Optional.empty()), "openid");
+        store.storeTokens(fake.session, tokens);
+        store.storeTokens(fake.session, tokens.refreshedBy(new TokenResponse("AT2", "Bearer", Optional.empty(),
+                Optional.empty(), Optional.of("RT2"), Optional.empty())));
+        store.dropTokens(fake.session);
+
+        assertEquals(List.of(SessionStore.PENDING, SessionStore.PENDING, SessionStore.PENDING, SessionStore.TOKENS,
+                SessionStore.TOKENS, SessionStore.TOKENS), fake.writes);
+        for (Class<?> type : List.of(TokenSet.class, PendingLogins.class, PendingLogin.class)) {
+            assertTrue(java.util.Arrays.stream(type.getAnnotations())
+                    .anyMatch(a -> a.annotationType().getSimpleName().equals("Immutable")), type.getName());
+        }
+    }
 }

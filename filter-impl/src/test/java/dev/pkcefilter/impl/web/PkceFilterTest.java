@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pkcefilter.impl.config.ClientAuthMethod;
@@ -31,7 +32,7 @@ class PkceFilterTest {
                 Optional.empty(), "shop", Optional.empty(), ClientAuthMethod.NONE, "openid", Optional.empty(),
                 Map.of(), TokenRequestFormat.FORM, List.of("/*"), List.of("/public/*", "*.css"), "/oauth/callback",
                 "/oauth/logout", Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(10),
-                Duration.ofSeconds(5)), Clock.systemUTC());
+                Duration.ofSeconds(5), Set.of("bearer")), Clock.systemUTC());
         filter = FakeHttp.initializedFilter(context);
     }
 

@@ -49,6 +49,31 @@ class TokenRefresherTest {
     private PkceContext context;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private HttpSession session;
+    private final MovableClock clock = new MovableClock();
+
+    /** The system clock, moved forward by tests. */
+    private static final class MovableClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
 
     @BeforeEach
     void start() throws IOException {
@@ -70,8 +95,7 @@ class TokenRefresherTest {
                 Optional.of(base.resolve("/token")), Optional.empty(), Optional.empty(), "client", Optional.empty(),
                 ClientAuthMethod.NONE, "openid", Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 List.of(), "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer")),
-                Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer")), clock);
         session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
                 new Class<?>[] {HttpSession.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getId" -> "session-1";
@@ -136,12 +160,86 @@ class TokenRefresherTest {
     }
 
     @Test
-    void aRefusedRefreshDropsTheTokens() {
+    void aFirstRefusalKeepsTheTokensAndWritesNothing() {
         status = 400;
         answer = () -> "{\"error\":\"invalid_grant\"}";
-        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, expiringTokens());
-        assertEquals(TokenRefresher.Kind.REFUSED, outcome.kind());
+        TokenSet tokens = expiringTokens();
+        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, tokens);
+        assertEquals(TokenRefresher.Kind.CONTENDED, outcome.kind(), "maybe another node rotated the refresh token");
+        assertSame(tokens, SessionStore.tokensOrNull(session));
+    }
+
+    @Test
+    void aRefreshTokenRefusedAgainAfterTheGraceDropsTheTokens() {
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet tokens = expiringTokens();
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        assertEquals(1, bodies.size(), "not sent again during the grace");
+        assertSame(tokens, SessionStore.tokensOrNull(session));
+
+        clock.advance(TokenRefresher.REFUSAL_GRACE);
+        TokenRefresher.Outcome later = refresher.refresh(session, tokens);
+
+        assertEquals(TokenRefresher.Kind.REFUSED, later.kind());
         assertNull(SessionStore.tokensOrNull(session));
+        assertEquals(2, bodies.size());
+    }
+
+    @Test
+    void aRefusalWhileAnotherNodeStoresNewerTokensUsesThem() {
+        TokenSet tokens = expiringTokens();
+        TokenSet fromOtherNode = TokenSet.from(new TokenResponse("at-b", "Bearer",
+                Optional.of(Instant.now().plusSeconds(300)), Optional.empty(), Optional.of("rt-b"), Optional.empty()),
+                "openid");
+        status = 400;
+        answer = () -> { // the other node used rt-1 first and its tokens reached this node's session meanwhile
+            context.store().storeTokens(session, fromOtherNode);
+            return "{\"error\":\"invalid_grant\"}";
+        };
+
+        TokenRefresher.Outcome outcome = new TokenRefresher(context).refresh(session, tokens);
+
+        assertEquals(TokenRefresher.Kind.REFRESHED, outcome.kind());
+        assertSame(fromOtherNode, outcome.tokens());
+        assertSame(fromOtherNode, SessionStore.tokensOrNull(session), "the other node's tokens are kept");
+    }
+
+    /** Payara can store the losing node's copy of a session over the winner's: the winner sets its tokens again. */
+    @Test
+    void aSessionThatComesBackWithAnExchangedRefreshTokenGetsTheNewTokensAgain() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet old = expiringTokens();
+        TokenSet refreshed = refresher.refresh(session, old).tokens();
+        context.store().storeTokens(session, old); // the old copy, stored back by another node
+
+        TokenRefresher.Outcome outcome = refresher.refresh(session, old);
+
+        assertEquals(TokenRefresher.Kind.REFRESHED, outcome.kind());
+        assertSame(refreshed, outcome.tokens());
+        assertSame(refreshed, SessionStore.tokensOrNull(session), "set again, so that it replicates");
+        assertEquals(1, bodies.size(), "rt-1 is not sent again");
+    }
+
+    @Test
+    void aSuccessfulRefreshForgetsAnEarlierRefusal() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet tokens = expiringTokens();
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+        clock.advance(TokenRefresher.REFUSAL_GRACE);
+        status = 200;
+        answer = () -> "{\"access_token\":\"at-2\",\"expires_in\":1,\"refresh_token\":\"rt-1\"}";
+        TokenSet refreshed = refresher.refresh(session, tokens).tokens(); // a server that does not rotate
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, refreshed).kind(),
+                "the refusal before the success does not count");
+        assertSame(refreshed, SessionStore.tokensOrNull(session));
     }
 
     @Test

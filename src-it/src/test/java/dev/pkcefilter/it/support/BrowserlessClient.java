@@ -65,15 +65,51 @@ public final class BrowserlessClient {
         }
     }
 
+    /**
+     * Where the requests of this browser go. A browser sends each to the host its URL names; in front of a
+     * cluster, a load balancer on one origin picks a node for each ({@code dev.pkcefilter.it.cluster.LoadBalancer}).
+     */
+    public interface Route {
+        /** @return where a request for {@code uri} is sent */
+        URI to(URI uri);
+
+        /** @return the URI the browser believes it talks to, under which its cookies are kept */
+        URI origin(URI uri);
+    }
+
+    private static final Route DIRECT = new Route() {
+        @Override
+        public URI to(URI uri) {
+            return uri;
+        }
+
+        @Override
+        public URI origin(URI uri) {
+            return uri;
+        }
+    };
+
+    private final Route route;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient http = HttpClient.newBuilder()
-            // as a browser over plain http: HTTP/1.1 (the JDK would try an h2c upgrade, which no browser does, and
-            // Payara answers 200 concurrent streams on one h2c connection with GOAWAY)
-            .version(HttpClient.Version.HTTP_1_1)
-            .cookieHandler(new LoopbackIsSecure(cookies))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http;
+
+    /** A browser that sends each request where its URL says. */
+    public BrowserlessClient() {
+        this(DIRECT);
+    }
+
+    /** A browser behind {@code route}: its cookies are kept per origin, whichever node answered. */
+    public BrowserlessClient(Route route) {
+        this.route = route;
+        http = HttpClient.newBuilder()
+                // as a browser over plain http: HTTP/1.1 (the JDK would try an h2c upgrade, which no browser does,
+                // and Payara answers 200 concurrent streams on one h2c connection with GOAWAY)
+                .version(HttpClient.Version.HTTP_1_1)
+                .cookieHandler(new LoopbackIsSecure(cookies, route))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
 
     private volatile java.util.function.Consumer<HttpResponse<String>> listener = response -> { };
 
@@ -225,13 +261,16 @@ public final class BrowserlessClient {
      */
     private static final class LoopbackIsSecure extends CookieHandler {
         private final CookieHandler jar;
+        private final Route route;
 
-        LoopbackIsSecure(CookieHandler jar) {
+        LoopbackIsSecure(CookieHandler jar, Route route) {
             this.jar = jar;
+            this.route = route;
         }
 
         @Override
-        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+        public Map<String, List<String>> get(URI sentTo, Map<String, List<String>> headers) throws IOException {
+            URI uri = route.origin(sentTo);
             boolean loopback = "http".equalsIgnoreCase(uri.getScheme())
                     && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
             return jar.get(loopback ? asHttps(uri) : uri, headers);
@@ -239,7 +278,7 @@ public final class BrowserlessClient {
 
         @Override
         public void put(URI uri, Map<String, List<String>> headers) throws IOException {
-            jar.put(uri, headers);
+            jar.put(route.origin(uri), headers);
         }
 
         private static URI asHttps(URI uri) {
@@ -251,8 +290,8 @@ public final class BrowserlessClient {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static HttpRequest.Builder request(URI uri, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    private HttpRequest.Builder request(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(route.to(uri)).timeout(Duration.ofSeconds(30));
         headers.forEach(builder::header);
         return builder;
     }
