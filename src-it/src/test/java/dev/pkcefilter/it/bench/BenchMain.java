@@ -46,8 +46,8 @@ public final class BenchMain {
         Wrk.find(); // before anything starts: no wrk, no benchmark
         int httpPort = Integer.getInteger("bench.http.port", 58080);
         int warmup = Integer.getInteger("bench.warmup", 10);
-        int duration = Integer.getInteger("bench.duration", 15);
-        int rounds = Integer.getInteger("bench.rounds", 2);
+        int duration = Integer.getInteger("bench.duration", 10);
+        int rounds = Integer.getInteger("bench.rounds", 5);
         Path target = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath();
         Path work = Files.createDirectories(target.resolve("bench"));
         Wrk wrk = new Wrk(work, Integer.getInteger("bench.threads", 2), Integer.getInteger("bench.connections", 16));
@@ -174,7 +174,8 @@ public final class BenchMain {
     private static Process startPayara(Path work, int port, KeycloakServer keycloak, FakeAuthorizationServer fake)
             throws IOException {
         Path log = work.resolve("payara-micro.log");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(CpuPinning.server());
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m",
                 "-Djava.io.tmpdir=" + work,

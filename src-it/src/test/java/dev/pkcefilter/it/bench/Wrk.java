@@ -65,11 +65,12 @@ final class Wrk {
     }
 
     String describe() {
-        return "wrk " + threads + " threads, " + connections + " connections, HTTP/1.1 keep-alive";
+        return "wrk " + threads + " threads, " + connections + " connections, HTTP/1.1 keep-alive" + CpuPinning.describe();
     }
 
     Result run(String url, String cookie, int seconds) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(executable.toString(),
+        List<String> command = new ArrayList<>(CpuPinning.loadGenerator());
+        command.addAll(List.of(executable.toString(),
                 "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "10s", "--latency",
                 "-s", script.toString(),
                 "-H", "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
