@@ -79,21 +79,15 @@ public class PkceFilter extends HttpFilter {
                 switch (outcome.kind()) {
                     case REFRESHED -> pass(outcome.tokens(), request, response, chain);
                     case REFUSED -> loginStarter.unauthenticated(request, response);
-                    case CONTENDED -> {
-                        // maybe another node of a cluster rotated the refresh token: write nothing to the session
-                        // (a login would store this node's copy of it over the other node's new tokens)
-                        if (tokens.isValidAt(now)) {
-                            pass(tokens, request, response, chain);
-                        } else {
-                            Responses.serviceUnavailable(response);
-                        }
-                    }
-                    case UNAVAILABLE -> {
+                    case UNAVAILABLE, CONTENDED -> {
                         if (tokens.isValidAt(now)) {
                             pass(tokens, request, response, chain); // still valid: go on with it
-                        } else if (RequestKind.isNavigation(request)) {
+                        } else if (outcome.kind() == TokenRefresher.Kind.UNAVAILABLE
+                                && RequestKind.isNavigation(request)) {
                             loginStarter.unauthenticated(request, response);
                         } else {
+                            // CONTENDED: maybe another node of a cluster rotated the refresh token; a login would
+                            // write this node's copy of the session over the other node's new tokens
                             Responses.serviceUnavailable(response);
                         }
                     }
