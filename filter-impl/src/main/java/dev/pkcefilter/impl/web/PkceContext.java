@@ -35,6 +35,7 @@ public final class PkceContext implements AutoCloseable {
     private final RevocationClient revocationClient;
     private final SessionStore store;
     private final PkceEvents events;
+    private final TokenRefresher refresher;
 
     PkceContext(ClientConfiguration config, Clock clock) {
         this(config, clock, HttpClient.newBuilder()
@@ -56,6 +57,7 @@ public final class PkceContext implements AutoCloseable {
         this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
         this.events = new PkceEvents(jsonb);
+        this.refresher = new TokenRefresher(this);
     }
 
     /**
@@ -106,6 +108,11 @@ public final class PkceContext implements AutoCloseable {
 
     PkceEvents events() {
         return events;
+    }
+
+    /** @return the application's one refresher: one refresh per session, whichever filter instance asks */
+    TokenRefresher refresher() {
+        return refresher;
     }
 
     @Override

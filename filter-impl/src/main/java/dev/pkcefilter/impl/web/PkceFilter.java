@@ -51,7 +51,7 @@ public class PkceFilter extends HttpFilter {
         super.init(filterConfig);
         context = PkceContext.of(filterConfig.getServletContext());
         loginStarter = new LoginStarter(context);
-        refresher = new TokenRefresher(context);
+        refresher = context.refresher();
         refreshSkewMillis = context.config().refreshSkew().toMillis();
         publicPaths = context.config().publicPaths();
         callbackPath = context.config().callbackPath();

@@ -26,6 +26,8 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 
 /**
  * Makes the jar self-registering: reads and validates the configuration at deployment (failing it with one
@@ -70,6 +72,12 @@ public final class PkceInitializer implements ServletContainerInitializer {
             @Override
             public void contextDestroyed(ServletContextEvent event) {
                 context.close();
+            }
+        });
+        servletContext.addListener(new HttpSessionListener() {
+            @Override
+            public void sessionDestroyed(HttpSessionEvent event) { // a logout, a timeout: nothing of it stays
+                context.refresher().forget(event.getSession().getId());
             }
         });
 

@@ -2,8 +2,10 @@ package dev.pkcefilter.impl.web;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,10 @@ import jakarta.servlet.http.HttpSession;
  * moment, can store the copy of the node that lost the race over the winner's. So a node remembers, for
  * {@link #REMEMBER_EXCHANGE} and in memory only, which tokens it got for each session's last refresh token: a session
  * that shows that refresh token again gets those tokens set again (and replicated), without asking the server.
+ *
+ * <p>What a node remembers of a session (the tokens of its last refresh, a refused refresh token) is forgotten when
+ * the session ends on this node ({@link #forget}, at logout or timeout) and, everywhere, once it is older than
+ * {@link #REMEMBER_EXCHANGE}: no token outlives its use in this memory by much more than a minute.
  */
 final class TokenRefresher {
 
@@ -74,15 +80,13 @@ final class TokenRefresher {
 
     /** How many sessions' refusals and refreshes are remembered at most; beyond that the memory starts again. */
     private static final int MAX_REMEMBERED = 10_000;
-    /** Above this many remembered refreshes, the ones older than {@link #REMEMBER_EXCHANGE} are let go. */
-    private static final int PRUNE_ABOVE = 1_000;
     /**
      * How long after a first refusal the same refresh token is not sent again: time for another node's tokens to
      * reach this node's copy of the session (measured: well under a second on Payara Micro and WildFly).
      */
     static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
 
-    /** How long a node remembers the tokens it got for a session's refresh token. */
+    /** How long a node remembers the tokens it got for a session's refresh token, or a refusal. */
     static final Duration REMEMBER_EXCHANGE = Duration.ofSeconds(60);
 
     /** The tokens this node got for a session's refresh token, and when. */
@@ -99,6 +103,8 @@ final class TokenRefresher {
     private final ConcurrentHashMap<String, Exchange> exchanged = new ConcurrentHashMap<>();
     /** Session id to the refresh token refused once on this node while the session still held it. */
     private final ConcurrentHashMap<String, Refusal> refusedOnce = new ConcurrentHashMap<>();
+    /** When the memory was last pruned of entries older than {@link #REMEMBER_EXCHANGE}. */
+    private volatile long prunedAtMillis;
 
     TokenRefresher(PkceContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -219,10 +225,12 @@ final class TokenRefresher {
             context.events().refreshFailed(true);
             return Outcome.REFUSED;
         }
+        long now = context.clock().millis();
+        prune(now);
         if (refusedOnce.size() >= MAX_REMEMBERED) {
             refusedOnce.clear();
         }
-        refusedOnce.put(id, new Refusal(refreshToken, context.clock().millis()));
+        refusedOnce.put(id, new Refusal(refreshToken, now));
         LOG.log(Level.DEBUG, "A refresh was refused while the session still holds its refresh token: keeping the"
                 + " tokens, another node may have refreshed them");
         return Outcome.CONTENDED;
@@ -238,13 +246,39 @@ final class TokenRefresher {
     }
 
     private void remember(String id, Exchange exchange) {
-        if (exchanged.size() >= PRUNE_ABOVE) {
-            exchanged.values().removeIf(e -> exchange.atMillis() - e.atMillis() >= REMEMBER_EXCHANGE.toMillis());
-            if (exchanged.size() >= MAX_REMEMBERED) {
-                exchanged.clear();
-            }
+        prune(exchange.atMillis());
+        if (exchanged.size() >= MAX_REMEMBERED) {
+            exchanged.clear();
         }
         exchanged.put(id, exchange);
+    }
+
+    /** Lets go of what is older than {@link #REMEMBER_EXCHANGE}, at most once per {@link #REMEMBER_EXCHANGE}. */
+    private void prune(long now) {
+        long limit = REMEMBER_EXCHANGE.toMillis();
+        if (now - prunedAtMillis < limit) {
+            return;
+        }
+        prunedAtMillis = now;
+        exchanged.values().removeIf(e -> now - e.atMillis() >= limit);
+        refusedOnce.values().removeIf(r -> now - r.atMillis() >= limit);
+    }
+
+    /**
+     * Forgets what this node remembers of a session that ended (a logout, a timeout).
+     *
+     * @param sessionId the session's id
+     */
+    void forget(String sessionId) {
+        exchanged.remove(sessionId);
+        refusedOnce.remove(sessionId);
+    }
+
+    /** @return how many sessions this node remembers something of, for tests */
+    int remembered() {
+        Set<String> ids = new HashSet<>(exchanged.keySet());
+        ids.addAll(refusedOnce.keySet());
+        return ids.size();
     }
 
     private void dropTokens(HttpSession session) {

@@ -96,9 +96,13 @@ class TokenRefresherTest {
                 ClientAuthMethod.NONE, "openid", Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 List.of(), "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
                 Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer")), clock);
-        session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
+        session = session("session-1", attributes);
+    }
+
+    private static HttpSession session(String id, Map<String, Object> attributes) {
+        return (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
                 new Class<?>[] {HttpSession.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getId" -> "session-1";
+                    case "getId" -> id;
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
                     case "removeAttribute" -> attributes.remove((String) args[0]);
@@ -114,9 +118,13 @@ class TokenRefresherTest {
     }
 
     private TokenSet expiringTokens() {
+        return expiringTokens(session);
+    }
+
+    private TokenSet expiringTokens(HttpSession in) {
         TokenSet tokens = TokenSet.from(new TokenResponse("at-1", "Bearer", Optional.of(Instant.now().plusSeconds(10)),
                 Optional.of("openid"), Optional.of("rt-1"), Optional.of("id-1")), "openid");
-        context.store().storeTokens(session, tokens);
+        context.store().storeTokens(in, tokens);
         return tokens;
     }
 
@@ -221,6 +229,41 @@ class TokenRefresherTest {
         assertSame(refreshed, outcome.tokens());
         assertSame(refreshed, SessionStore.tokensOrNull(session), "set again, so that it replicates");
         assertEquals(1, bodies.size(), "rt-1 is not sent again");
+    }
+
+    @Test
+    void whatANodeRemembersOfASessionIsForgottenWhenTheSessionEnds() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        TokenSet old = expiringTokens();
+        refresher.refresh(session, old);
+        assertEquals(1, refresher.remembered());
+
+        refresher.forget("session-1");
+
+        assertEquals(0, refresher.remembered());
+        context.store().storeTokens(session, old);
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, old).kind(),
+                "the old refresh token is sent again: nothing was remembered");
+        assertEquals(2, bodies.size());
+    }
+
+    @Test
+    void whatANodeRemembersIsLetGoAfterAMinute() {
+        TokenRefresher refresher = new TokenRefresher(context);
+        refresher.refresh(session, expiringTokens()); // remembers the exchange
+        status = 400;
+        answer = () -> "{\"error\":\"invalid_grant\"}";
+        HttpSession other = session("session-2", new ConcurrentHashMap<>());
+        refresher.refresh(other, expiringTokens(other)); // remembers the refusal
+        assertEquals(2, refresher.remembered());
+
+        clock.advance(TokenRefresher.REMEMBER_EXCHANGE);
+        HttpSession third = session("session-3", new ConcurrentHashMap<>());
+        refresher.refresh(third, expiringTokens(third));
+
+        assertEquals(1, refresher.remembered(), "only session-3's refusal, a moment old");
     }
 
     @Test

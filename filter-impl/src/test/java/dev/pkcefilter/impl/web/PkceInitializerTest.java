@@ -1,0 +1,115 @@
+package dev.pkcefilter.impl.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EventListener;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.session.TokenSet;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import org.junit.jupiter.api.Test;
+
+class PkceInitializerTest {
+
+    private final Map<String, Object> attributes = new HashMap<>();
+    private final List<EventListener> listeners = new ArrayList<>();
+    private final Map<String, String> initParameters = new HashMap<>();
+
+    /** A token endpoint that refuses every refresh token: the refresher remembers each refusal. */
+    @Test
+    void theEndOfASessionMakesTheRefresherForgetIt() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        server.createContext("/token", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"error\":\"invalid_grant\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(400, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        initParameters.putAll(Map.of("pkce.authorization-endpoint", base + "/authorize",
+                "pkce.token-endpoint", base + "/token", "pkce.client-id", "app"));
+        new PkceInitializer().onStartup(Set.of(), servletContext());
+        PkceContext context = (PkceContext) attributes.get(PkceContext.ATTRIBUTE);
+        try {
+            TokenRefresher refresher = context.refresher();
+            for (String id : List.of("session-1", "session-2")) {
+                HttpSession session = session(id);
+                TokenSet tokens = TokenSet.from(new TokenResponse("at", "Bearer",
+                        Optional.of(Instant.now().plusSeconds(10)), Optional.empty(), Optional.of("rt-" + id),
+                        Optional.empty()), "openid");
+                context.store().storeTokens(session, tokens);
+                assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+            }
+            assertEquals(2, refresher.remembered());
+            HttpSessionListener sessions = listeners.stream().filter(HttpSessionListener.class::isInstance)
+                    .map(HttpSessionListener.class::cast).findFirst().orElseThrow();
+
+            sessions.sessionDestroyed(new HttpSessionEvent(session("session-1")));
+
+            assertEquals(1, refresher.remembered(), "session-2 is still remembered, session-1 is not");
+        } finally {
+            context.close();
+            server.stop(0);
+        }
+    }
+
+    private ServletContext servletContext() {
+        return proxy(ServletContext.class, (method, args) -> switch (method) {
+            case "getFilterRegistrations" -> Map.of();
+            case "getInitParameter" -> initParameters.get((String) args[0]);
+            case "getClassLoader" -> getClass().getClassLoader();
+            case "getContextPath" -> "/app";
+            case "setAttribute" -> attributes.put((String) args[0], args[1]);
+            case "getAttribute" -> attributes.get((String) args[0]);
+            case "addListener" -> listeners.add(assertInstanceOf(EventListener.class, args[0]));
+            case "addFilter" -> proxy(FilterRegistration.Dynamic.class, (m, a) -> switch (m) {
+                case "getUrlPatternMappings", "getServletNameMappings" -> List.of();
+                default -> null;
+            });
+            case "addServlet" -> proxy(ServletRegistration.Dynamic.class, (m, a) -> m.equals("addMapping")
+                    ? Set.of() : null);
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private static HttpSession session(String id) {
+        Map<String, Object> values = new HashMap<>();
+        return proxy(HttpSession.class, (method, args) -> switch (method) {
+            case "getId" -> id;
+            case "getAttribute" -> values.get((String) args[0]);
+            case "setAttribute" -> values.put((String) args[0], args[1]);
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private interface Handler {
+        Object handle(String method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Handler handler) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> handler.handle(method.getName(), args)));
+    }
+}
