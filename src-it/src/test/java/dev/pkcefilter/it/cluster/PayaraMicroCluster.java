@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Two Payara Micro nodes in one Hazelcast cluster on 127.0.0.1 (TCP/IP members listed, no multicast), web sessions
- * replicated by Payara's default (Hazelcast, {@code modified-session}).
+ * replicated by Payara's default (Hazelcast, {@code modified-session}). pkce-filter logs at FINE in the node logs.
  */
 final class PayaraMicroCluster extends ServerCluster {
 
@@ -40,6 +40,10 @@ final class PayaraMicroCluster extends ServerCluster {
         Path log = workDir.resolve(name + ".log");
         Files.deleteIfExists(log);
         String members = "127.0.0.1:" + hazelcast[0] + ",127.0.0.1:" + hazelcast[1];
+        // the shared boot commands, and pkce-filter's FINE messages (refreshes, refusals) in the node log
+        Path preboot = workDir.resolve(name + "-preboot.asadmin");
+        Files.writeString(preboot, Files.readString(Path.of(property("payara.preboot")))
+                + "\nset-log-levels dev.pkcefilter=FINE\n");
         Process process = start(List.of(javaBin(), "-Xmx384m", "-Djava.io.tmpdir=" + tmp,
                 "-Dhazelcast.socket.bind.any=false", "-Djava.net.preferIPv4Stack=true",
                 "-jar", property("payara.microJar"),
@@ -52,7 +56,7 @@ final class PayaraMicroCluster extends ServerCluster {
                 "--startport", String.valueOf(hazelcast[index]),
                 "--name", name,
                 "--disablephonehome",
-                "--prebootcommandfile", property("payara.preboot")), Map.of(), log);
+                "--prebootcommandfile", preboot.toString()), Map.of(), log);
         return new Node(name, URI.create("http://127.0.0.1:" + http[index]), process, log);
     }
 
