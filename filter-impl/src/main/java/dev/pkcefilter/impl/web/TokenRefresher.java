@@ -42,8 +42,8 @@ import jakarta.servlet.http.HttpSession;
  * that shows that refresh token again gets those tokens set again (and replicated), without asking the server.
  *
  * <p>What a node remembers of a session (the tokens of its last refresh, a refused refresh token) is forgotten when
- * the session ends on this node ({@link #forget}, at logout or timeout) and, everywhere, once it is older than
- * {@link #REMEMBER_EXCHANGE}: no token outlives its use in this memory by much more than a minute.
+ * the session ends on this node ({@link #forget}, at logout or timeout), and on every node once it is older than
+ * {@link #REMEMBER_EXCHANGE}, at the next refresh or refusal the node sees after that.
  */
 final class TokenRefresher {
 
