@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.cdi;
+package dev.pkcefilter.impl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -72,7 +72,7 @@ class SecretsNeverPrintTest {
                             TokenRequest.authorizationCodeGrant(CODE, REDIRECT, VERIFIER), basic, Optional.empty()),
                     new TokenRequest(URI.create("https://login.example.com/token"),
                             TokenRequest.refreshTokenGrant(REFRESH_TOKEN, "openid"), post, Optional.empty()),
-                    response, tokens, tokens.refreshedBy(response), Optional.of(tokens),
+                    response, tokens, tokens.refreshedBy(response, Instant.now()), Optional.of(tokens),
                     login, pending, pending.take(STATE.value(), NOW, Duration.ofMinutes(10)),
                     new AuthorizationRequest(URI.create("https://login.example.com/authorize"), "shop", REDIRECT,
                             "openid", STATE, VERIFIER.challenge(), Optional.empty(), Map.of()),
