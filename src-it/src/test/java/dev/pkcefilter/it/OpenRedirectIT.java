@@ -199,7 +199,7 @@ class OpenRedirectIT extends AgainstFakeServer {
         assertTrue(location.startsWith(fake.issuer() + "/authorize?"), location);
         assertEquals("http://" + EVIL + context() + "/oauth/callback",
                 FakeAuthorizationServer.parseQuery(URI.create(location).getRawQuery()).get("redirect_uri"),
-                "the redirect URI follows the Host header when pkce.redirect-uri is not set (see README, Security)");
+                "the redirect URI follows the Host header when pkce.redirect-uri is not set (see SECURITY.md, No open redirect)");
 
         headers.put("Host", "127.0.0.1:" + base.getPort());
         headers.put("X-Forwarded-Host", EVIL);
