@@ -28,6 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class AnnotationConfigIT extends AgainstFakeServer {
 
+    AnnotationConfigIT() {
+        super("annotated");
+    }
+
     /** What the build sets as the environment variable IT_CLIENT_SECRET of the servers (src-it/pom.xml). */
     private static final String SECRET = "annotation-secret-from-env";
 

@@ -40,6 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class BadInputIT extends AgainstFakeServer {
 
+    BadInputIT() {
+        super("bad");
+    }
+
     /** The most pending logins one browser uses here: below PendingLogins.MAX_PENDING, so that none is dropped. */
     private static final int PENDING_PER_BROWSER = 8;
     private static final String HUNDRED_KB = "x".repeat(100 * 1024);

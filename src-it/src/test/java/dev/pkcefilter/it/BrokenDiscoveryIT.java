@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
@@ -38,7 +39,7 @@ class BrokenDiscoveryIT {
     @ArquillianResource
     private Deployer deployer;
 
-    private final String app = "http://127.0.0.1:" + System.getProperty("it.http.port", "18080") + "/discovery/";
+    private final String app = AppUrl.of("discovery").toString();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @Deployment(name = "discovery", managed = false, testable = false)

@@ -30,6 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ConfidentialClientIT extends AgainstFakeServer {
 
+    ConfidentialClientIT() {
+        super("confidential");
+    }
+
     /** Characters that RFC 6749 §2.3.1's form-encoding before Base64 must survive. */
     private static final String SECRET = "s3cr3t:/+ &%";
 

@@ -3,6 +3,7 @@ package dev.pkcefilter.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
 import dev.pkcefilter.it.support.ExampleWar;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ExampleKeycloakIT {
 
-    @ArquillianResource
-    private URL base; // http://localhost:18080/example/ on Payara Micro, http://127.0.0.1:18080/example/ on WildFly
+    private final URL base = AppUrl.of(ExampleWar.CONTEXT_ROOT);
 
     @Deployment(testable = false)
     static WebArchive example() {

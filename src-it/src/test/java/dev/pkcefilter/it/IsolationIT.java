@@ -39,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class IsolationIT extends AgainstFakeServer {
 
+    IsolationIT() {
+        super(ExampleWar.CONTEXT_ROOT);
+    }
+
     private static final int USERS = 50;
     private static final int ROUNDS = 20;
 

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class JsonTokenRequestIT extends AgainstFakeServer {
 
+    JsonTokenRequestIT() {
+        super("json");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();

@@ -47,6 +47,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class LeakIT extends AgainstFakeServer {
 
+    LeakIT() {
+        super("leak");
+    }
+
     private static final String CLIENT_ID = "leak-app";
     /** Characters that change under percent and form encoding, so that an encoded leak differs from the raw one. */
     private static final String SECRET = "leak-s3cr3t:/+ &%=?";

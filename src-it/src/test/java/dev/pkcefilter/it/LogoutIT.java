@@ -31,6 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class LogoutIT extends AgainstFakeServer {
 
+    LogoutIT() {
+        super("logout");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();

@@ -39,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class OpenRedirectIT extends AgainstFakeServer {
 
+    OpenRedirectIT() {
+        super("open");
+    }
+
     private static final String EVIL = "evil.example";
     private static final Map<String, String> PAGE = Map.of("Accept", "text/html,application/xhtml+xml");
 

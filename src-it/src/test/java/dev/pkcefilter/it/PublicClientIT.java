@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class PublicClientIT extends AgainstFakeServer {
 
+    PublicClientIT() {
+        super("public");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();

@@ -34,6 +34,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class RefreshIT extends AgainstFakeServer {
 
+    RefreshIT() {
+        super("refresh");
+    }
+
     /** pkce.refresh-skew of the deployment: a token is refreshed this long before it expires. */
     private static final int SKEW_SECONDS = 5;
 

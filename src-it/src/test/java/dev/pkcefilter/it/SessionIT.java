@@ -35,6 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class SessionIT extends AgainstFakeServer {
 
+    SessionIT() {
+        super("session");
+    }
+
     private static final int LOGINS = 10_000;
     private static final int MAX_PENDING = 10;
     private static final Pattern BYTES = Pattern.compile("\\{\"bytes\":(\\d+),\"attributes\":(\\d+)}");

@@ -25,9 +25,8 @@ import java.util.stream.Collectors;
  * follow redirects by itself, so tests can see and assert every hop.
  *
  * <p>Keep each server on one host name within a test, as a browser would (cookies are per host): the
- * application's URLs all from its {@code @ArquillianResource} URL ({@code http://localhost:18080/...} on Payara
- * Micro, {@code http://127.0.0.1:18080/...} on WildFly; the redirect URI follows the request's host, and the
- * Keycloak realm allows both), Keycloak's from {@link KeycloakServer} (always {@code localhost}: Keycloak derives
+ * application's URLs all from {@link AppUrl} ({@code http://127.0.0.1:18080/...} on both servers; the redirect URI
+ * follows the request's host, and the Keycloak realm allows it), Keycloak's from {@link KeycloakServer} (always {@code localhost}: Keycloak derives
  * its issuer from the request's host, and {@code pkce.issuer} must equal it exactly).
  */
 public final class BrowserlessClient {
