@@ -265,8 +265,7 @@ class BadInputIT extends AgainstFakeServer {
         List<String> callbacks = new ArrayList<>();
         for (int i = 0; i < ownLogins + 2; i++) { // one to sign in with, one per bad input that uses one, one to finish
             HttpResponse<String> toAuthorize = browser.get(base + "app/servlet?login=" + i, BrowserlessClient.NAVIGATION);
-            callbacks.add(browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                    BrowserlessClient.NAVIGATION).headers().firstValue("Location").orElseThrow());
+            callbacks.add(BrowserlessClient.location(browser.follow(toAuthorize)));
         }
         HttpResponse<String> signIn = browser.get(callbacks.remove(0), BrowserlessClient.NAVIGATION);
         assertEquals(302, signIn.statusCode(), signIn.body());
@@ -355,8 +354,7 @@ class BadInputIT extends AgainstFakeServer {
     private String anotherBrowsersCallback() {
         BrowserlessClient other = new BrowserlessClient();
         HttpResponse<String> toAuthorize = other.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
-        return other.get(toAuthorize.headers().firstValue("Location").orElseThrow(), BrowserlessClient.NAVIGATION)
-                .headers().firstValue("Location").orElseThrow();
+        return BrowserlessClient.location(other.follow(toAuthorize));
     }
 
     private String origin() {

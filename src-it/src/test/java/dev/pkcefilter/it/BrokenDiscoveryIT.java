@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.pkcefilter.it.support.AppUrl;
+import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
@@ -99,7 +100,7 @@ class BrokenDiscoveryIT {
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(app + "app/servlet"))
                     .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(302, login.statusCode(), login.body());
-            assertTrue(login.headers().firstValue("Location").orElseThrow().startsWith(fake.issuer() + "/authorize?"),
+            assertTrue(BrowserlessClient.location(login).startsWith(fake.issuer() + "/authorize?"),
                     "discovered at the first login");
         } finally {
             deployer.undeploy("discovery");

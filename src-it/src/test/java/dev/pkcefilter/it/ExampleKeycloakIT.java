@@ -49,7 +49,7 @@ class ExampleKeycloakIT {
         HttpResponse<String> response = new BrowserlessClient().get(app("app/"), BrowserlessClient.NAVIGATION);
 
         assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
+        String location = BrowserlessClient.location(response);
         assertTrue(location.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/auth?"), location);
         String query = URI.create(location).getRawQuery();
         for (String expected : new String[] {"response_type=code", "client_id=pkce-example", "code_challenge_method=S256"}) {
@@ -87,7 +87,7 @@ class ExampleKeycloakIT {
         HttpResponse<String> logout = browser.postForm(app("oauth/logout"), Map.of(),
                 Map.of("Accept", BrowserlessClient.NAVIGATION.get("Accept"), "Origin", origin));
         assertEquals(302, logout.statusCode(), logout.body());
-        String endSession = logout.headers().firstValue("Location").orElseThrow();
+        String endSession = BrowserlessClient.location(logout);
         assertTrue(endSession.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/logout?"),
                 endSession);
         assertTrue(endSession.contains("&id_token_hint="), "an ID token was received with scope openid");

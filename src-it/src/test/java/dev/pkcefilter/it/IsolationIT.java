@@ -110,7 +110,7 @@ class IsolationIT extends AgainstFakeServer {
     private int signIn(BrowserlessClient browser, String user) {
         HttpResponse<String> toAuthorize = browser.get(base + "app/", BrowserlessClient.NAVIGATION);
         assertEquals(302, toAuthorize.statusCode(), toAuthorize.body());
-        String authorize = toAuthorize.headers().firstValue("Location").orElseThrow();
+        String authorize = BrowserlessClient.location(toAuthorize);
         assertTrue(authorize.startsWith(fake.issuer() + "/authorize?"), authorize);
         HttpResponse<String> approved = browser.get(
                 authorize + "&login_hint=" + URLEncoder.encode(user, StandardCharsets.UTF_8), BrowserlessClient.NAVIGATION);

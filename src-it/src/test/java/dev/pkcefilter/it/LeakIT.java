@@ -181,9 +181,8 @@ class LeakIT extends AgainstFakeServer {
 
         BrowserlessClient browser = browser();
         HttpResponse<String> toAuthorize = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
-        String callback = toCallback.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> toCallback = browser.follow(toAuthorize);
+        String callback = BrowserlessClient.location(toCallback);
         assertEquals(302, browser.get(callback, BrowserlessClient.NAVIGATION).statusCode());
         assertEquals(400, browser.get(callback, BrowserlessClient.NAVIGATION).statusCode(), "a replayed callback");
         assertEquals(400, browser().get(callback, BrowserlessClient.NAVIGATION).statusCode(), "another browser's callback");

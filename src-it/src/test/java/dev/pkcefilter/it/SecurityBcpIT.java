@@ -165,7 +165,7 @@ class SecurityBcpIT {
     }
 
     private static String location(HttpResponse<String> response) {
-        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location"));
+        return BrowserlessClient.location(response);
     }
 
     private static Optional<String> parameter(URI uri, String name) {

@@ -161,6 +161,30 @@ public final class BrowserlessClient {
     }
 
     /**
+     * Follows the one redirect {@code response} asks for, as a browser's navigation does: a GET of its
+     * {@code Location}, resolved against the response's URI, with {@link #NAVIGATION} headers.
+     *
+     * @throws AssertionError if the response has no {@code Location}
+     */
+    public HttpResponse<String> follow(HttpResponse<String> response) {
+        return follow(response, NAVIGATION);
+    }
+
+    /** {@link #follow(HttpResponse)} with these headers. */
+    public HttpResponse<String> follow(HttpResponse<String> response, Map<String, String> headers) {
+        return send(request(response.uri().resolve(location(response)), headers).GET().build());
+    }
+
+    /**
+     * @return the response's {@code Location} header, as sent
+     * @throws AssertionError if it has none (naming the status and the URI it answered)
+     */
+    public static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError(
+                "no Location in the " + response.statusCode() + " answer to " + response.uri()));
+    }
+
+    /**
      * Follows the redirects that start at {@code response} (GET, same headers), appending each hop
      * to {@code hops}, up to the first response that is not a redirect.
      */
