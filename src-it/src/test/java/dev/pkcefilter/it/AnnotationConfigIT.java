@@ -38,7 +38,7 @@ class AnnotationConfigIT extends AgainstFakeServer {
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(AnnotatedConfig.FAKE_PORT);
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenAppWithWebXml("annotated.war", "").addClass(AnnotatedConfig.class);
     }
 

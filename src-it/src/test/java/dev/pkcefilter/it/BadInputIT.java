@@ -108,9 +108,9 @@ class BadInputIT extends AgainstFakeServer {
 
     private static Bad tokenBody(String name, String contentType, String body) {
         return token(name, 502, () -> {
-            fake.tokenMode = TokenMode.CUSTOM;
-            fake.tokenContentType = contentType;
-            fake.tokenBody = body;
+            fake.answerTokenRequests(TokenMode.CUSTOM);
+            fake.customTokenContentType(contentType);
+            fake.customTokenBody(body);
         });
     }
 
@@ -195,23 +195,23 @@ class BadInputIT extends AgainstFakeServer {
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"expires_in\":0.5}"),
                 tokenBody("over 1 MiB", "application/json",
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"padding\":\"" + padding + "\"}"),
-                token("token_type mac", 502, () -> fake.tokenType = "mac"),
-                token("token_type DPoP", 502, () -> fake.tokenType = "DPoP"),
-                token("HTTP 500 with HTML", 502, () -> fake.tokenMode = TokenMode.SERVER_ERROR_HTML),
-                token("HTTP 400 invalid_grant", 502, () -> fake.tokenMode = TokenMode.INVALID_GRANT),
+                token("token_type mac", 502, () -> fake.issueTokenType("mac")),
+                token("token_type DPoP", 502, () -> fake.issueTokenType("DPoP")),
+                token("HTTP 500 with HTML", 502, () -> fake.answerTokenRequests(TokenMode.SERVER_ERROR_HTML)),
+                token("HTTP 400 invalid_grant", 502, () -> fake.answerTokenRequests(TokenMode.INVALID_GRANT)),
                 token("connection refused", 502, () -> {
                     fake.pause();
                     paused = true;
                 }),
                 token("an answer after the timeout", 504, () -> {
-                    fake.tokenMode = TokenMode.SLOW;
-                    fake.slowMillis = 4_000; // pkce.http-timeout is PT2S here
+                    fake.answerTokenRequests(TokenMode.SLOW);
+                    fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S here
                 })));
     }
 
     @Test
     void anAbsurdLifetimeIsCutToAYear() {
-        fake.expiresIn = Integer.MAX_VALUE; // 68 years
+        fake.tokensExpireIn(Integer.MAX_VALUE); // 68 years
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> page = browser.navigate(base + "app/servlet").response();
         assertEquals(200, page.statusCode(), page.body());
@@ -225,11 +225,11 @@ class BadInputIT extends AgainstFakeServer {
 
     @Test
     void aRefreshWithAnotherTokenTypeIsAFailedRefresh() {
-        fake.expiresIn = 20; // within the default refresh skew of 30 s: every request refreshes first
+        fake.tokensExpireIn(20); // within the default refresh skew of 30 s: every request refreshes first
         BrowserlessClient browser = new BrowserlessClient();
         String first = hash(browser.navigate(base + "app/servlet").response());
         int refreshes = fake.refreshGrants();
-        fake.tokenType = "mac";
+        fake.issueTokenType("mac");
 
         // one request on its own connection, so that no client retry can hide what one request does
         RawHttp.Response refused = RawHttp.get(base, base.getPath() + "app/servlet",

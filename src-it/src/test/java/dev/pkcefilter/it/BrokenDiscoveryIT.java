@@ -60,7 +60,7 @@ class BrokenDiscoveryIT {
 
     @Test
     void aMissingDocumentFailsTheDeployment() throws Exception {
-        fake.discoveryStatus = 404;
+        fake.answerDiscoveryWith(404);
         String issuer = fake.issuer();
         assertDeploymentFails("Discovery of " + issuer + " found no metadata document; tried " + issuer
                 + "/.well-known/openid-configuration (404) and " + issuer + "/.well-known/oauth-authorization-server"
@@ -69,15 +69,15 @@ class BrokenDiscoveryIT {
 
     @Test
     void aMalformedDocumentFailsTheDeployment() throws Exception {
-        fake.discoveryDocument = "{\"issuer\":\"" + fake.issuer() + "\",\"authorization_endpoint\":";
+        fake.serveDiscoveryDocument("{\"issuer\":\"" + fake.issuer() + "\",\"authorization_endpoint\":");
         assertDeploymentFails("Discovery of " + fake.issuer() + " failed: " + fake.issuer()
                 + "/.well-known/openid-configuration is not a JSON object.");
     }
 
     @Test
     void aDocumentOfAnotherIssuerFailsTheDeployment() throws Exception {
-        fake.discoveryDocument = "{\"issuer\":\"https://attacker.example\",\"authorization_endpoint\":"
-                + "\"https://attacker.example/authorize\",\"token_endpoint\":\"https://attacker.example/token\"}";
+        fake.serveDiscoveryDocument("{\"issuer\":\"https://attacker.example\",\"authorization_endpoint\":"
+                + "\"https://attacker.example/authorize\",\"token_endpoint\":\"https://attacker.example/token\"}");
         assertDeploymentFails("Discovery of " + fake.issuer() + " failed: " + fake.issuer()
                 + "/.well-known/openid-configuration names the issuer 'https://attacker.example'. Set pkce.issuer to"
                 + " exactly the issuer the server announces, trailing slash included.");

@@ -40,7 +40,7 @@ class ConfidentialClientIT extends AgainstFakeServer {
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenApp("confidential.war", Map.of(
                 "pkce.issuer", fake.issuer(),
                 "pkce.client-id", "conf app",

@@ -34,7 +34,7 @@ class JsonTokenRequestIT extends AgainstFakeServer {
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = "json-secret";
+        fake.requireClientSecret("json-secret");
         return TestWars.tokenApp("json.war", Map.of(
                 "pkce.authorization-endpoint", fake.issuer() + "/authorize",
                 "pkce.token-endpoint", fake.issuer() + "/token",

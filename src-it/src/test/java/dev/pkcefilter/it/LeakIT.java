@@ -61,7 +61,7 @@ class LeakIT extends AgainstFakeServer {
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenApp("leak.war", Map.of(
                 "pkce.issuer", fake.issuer(),
                 "pkce.client-id", CLIENT_ID,
@@ -147,7 +147,7 @@ class LeakIT extends AgainstFakeServer {
     }
 
     private void refreshesAndARefusedRefresh() throws InterruptedException {
-        fake.expiresIn = SKEW_SECONDS + 1; // due for refresh a second after it is issued
+        fake.tokensExpireIn(SKEW_SECONDS + 1); // due for refresh a second after it is issued
         BrowserlessClient browser = signedIn();
         for (int round = 0; round < 2; round++) {
             Thread.sleep(1_200);
@@ -155,7 +155,7 @@ class LeakIT extends AgainstFakeServer {
         }
         assertEquals(2, fake.refreshGrants());
         Thread.sleep(1_200);
-        fake.refreshError = "invalid_grant";
+        fake.refuseRefreshesWith("invalid_grant");
         int refused = browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode();
         assertTrue(refused == 401 || refused == 200, "signed out, or the still valid token kept: " + refused);
         assertEquals(3, fake.refreshGrants(), "the refused refresh was asked for");
@@ -165,8 +165,8 @@ class LeakIT extends AgainstFakeServer {
     private void tokenEndpointFailures() {
         for (TokenMode mode : List.of(TokenMode.INVALID_GRANT, TokenMode.SERVER_ERROR_HTML, TokenMode.NOT_JSON,
                 TokenMode.NO_ACCESS_TOKEN, TokenMode.SLOW)) {
-            fake.tokenMode = mode;
-            fake.slowMillis = 4_000; // pkce.http-timeout is PT2S
+            fake.answerTokenRequests(mode);
+            fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S
             HttpResponse<String> page = browser().navigate(base + "app/servlet").response();
             assertTrue(page.statusCode() == 502 || page.statusCode() == 504, mode + ": " + page.statusCode());
         }
@@ -174,8 +174,8 @@ class LeakIT extends AgainstFakeServer {
     }
 
     private void callbackFailures() {
-        fake.authorizeError = "access_denied";
-        fake.authorizeErrorDescription = "The user said no";
+        fake.denyAuthorization("access_denied");
+        fake.authorizationErrorDescription("The user said no");
         assertEquals(403, browser().navigate(base + "app/servlet").status());
         fake.reset();
 
@@ -194,7 +194,7 @@ class LeakIT extends AgainstFakeServer {
     private void logouts() {
         BrowserlessClient browser = signedIn();
         assertEquals(302, logout(browser).statusCode());
-        fake.revocationStatus = 500; // logged as a warning
+        fake.answerRevocationsWith(500); // logged as a warning
         BrowserlessClient another = signedIn();
         assertEquals(302, logout(another).statusCode());
         fake.reset();

@@ -84,7 +84,7 @@ class LogoutIT extends AgainstFakeServer {
     @Test
     void aFailingRevocationEndpointDoesNotStopTheLogout() {
         BrowserlessClient browser = signedIn();
-        fake.revocationStatus = 500;
+        fake.answerRevocationsWith(500);
 
         HttpResponse<String> logout = postLogout(browser, origin());
 

@@ -156,7 +156,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertEquals(hash, dev.pkcefilter.it.app.TokenBean.sha256(sent.substring("Bearer ".length())));
 
         assertEquals("LoginSucceeded " + hash, browser.get(url("public/events"), Map.of()).body());
-        fake.authorizeError = "access_denied";
+        fake.denyAuthorization("access_denied");
         new BrowserlessClient().navigate(url("app/servlet"));
         assertEquals("LoginFailed 403 access_denied", browser.get(url("public/events"), Map.of()).body());
     }
@@ -215,13 +215,13 @@ class PublicClientIT extends AgainstFakeServer {
 
     @Test
     void accessDeniedGives403AndOtherErrorsGive401WithTheDescriptionEscaped() {
-        fake.authorizeError = "access_denied";
+        fake.denyAuthorization("access_denied");
         HttpResponse<String> denied = new BrowserlessClient().navigate(url("app/servlet")).response();
         assertErrorPage(denied, 403, "Sign-in was declined");
         assertTrue(denied.body().contains("access_denied"), denied.body());
 
-        fake.authorizeError = "invalid_scope";
-        fake.authorizeErrorDescription = "<script>alert(1)</script>";
+        fake.denyAuthorization("invalid_scope");
+        fake.authorizationErrorDescription("<script>alert(1)</script>");
         HttpResponse<String> failed = new BrowserlessClient().navigate(url("app/servlet")).response();
         assertErrorPage(failed, 401, "Sign-in failed");
         assertTrue(failed.body().contains("invalid_scope: &lt;script&gt;alert(1)&lt;/script&gt;"), failed.body());
@@ -268,7 +268,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertTokenFailure(TokenMode.SERVER_ERROR_HTML, 502, null);
         assertTokenFailure(TokenMode.NOT_JSON, 502, null);
         assertTokenFailure(TokenMode.NO_ACCESS_TOKEN, 502, null);
-        fake.slowMillis = 4_000; // pkce.http-timeout is PT2S here
+        fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S here
         assertTokenFailure(TokenMode.SLOW, 504, null);
     }
 
@@ -288,7 +288,7 @@ class PublicClientIT extends AgainstFakeServer {
     }
 
     private void assertTokenFailure(TokenMode mode, int status, String shownError) {
-        fake.tokenMode = mode;
+        fake.answerTokenRequests(mode);
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> response = browser.navigate(url("app/servlet")).response();
         assertErrorPage(response, status, "Sign-in could not be completed");

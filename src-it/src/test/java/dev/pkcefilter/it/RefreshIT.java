@@ -69,12 +69,12 @@ class RefreshIT extends AgainstFakeServer {
     }
 
     private void assertOneRefreshFor(int concurrent) throws Exception {
-        fake.expiresIn = SKEW_SECONDS + 1; // due for refresh a second after login
+        fake.tokensExpireIn(SKEW_SECONDS + 1); // due for refresh a second after login
         BrowserlessClient browser = signedIn();
         String before = tokenHash(browser);
         Thread.sleep(1_500);
-        fake.expiresIn = 300;
-        fake.refreshDelayMillis = 500; // the others arrive while the first refresh is under way
+        fake.tokensExpireIn(300);
+        fake.refreshesTake(500); // the others arrive while the first refresh is under way
 
         List<HttpResponse<String>> answers = concurrently(concurrent,
                 () -> browser.get(base + "app/servlet", BrowserlessClient.XHR));
@@ -92,7 +92,7 @@ class RefreshIT extends AgainstFakeServer {
 
     @Test
     void aRotatedRefreshTokenIsUsedAndTheOldOneNeverAgain() throws Exception {
-        fake.expiresIn = SKEW_SECONDS + 1;
+        fake.tokensExpireIn(SKEW_SECONDS + 1);
         BrowserlessClient browser = signedIn();
         for (int round = 1; round <= 3; round++) {
             Thread.sleep(1_200);
@@ -110,10 +110,10 @@ class RefreshIT extends AgainstFakeServer {
      */
     @Test
     void aRefusedRefreshSignsTheUserOutWhenRefusedAgainAfterTheGrace() throws Exception {
-        fake.expiresIn = SKEW_SECONDS + 1;
+        fake.tokensExpireIn(SKEW_SECONDS + 1);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_200);
-        fake.refreshError = "invalid_grant";
+        fake.refuseRefreshesWith("invalid_grant");
 
         HttpResponse<String> first = browser.get(base + "app/servlet", BrowserlessClient.XHR);
         assertEquals(200, first.statusCode(), "the still valid token: " + first.body());
@@ -131,7 +131,7 @@ class RefreshIT extends AgainstFakeServer {
 
     @Test
     void aServerThatIsDownLeavesAValidTokenInUse() throws Exception {
-        fake.expiresIn = SKEW_SECONDS + 3; // due for refresh, still valid for a few seconds
+        fake.tokensExpireIn(SKEW_SECONDS + 3); // due for refresh, still valid for a few seconds
         BrowserlessClient browser = signedIn();
         String before = tokenHash(browser);
         Thread.sleep(1_200);
@@ -147,7 +147,7 @@ class RefreshIT extends AgainstFakeServer {
 
     @Test
     void aServerThatIsDownWithAnExpiredTokenGives503ToScriptsAndALoginToPages() throws Exception {
-        fake.expiresIn = 1;
+        fake.tokensExpireIn(1);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_500);
         fake.pause();

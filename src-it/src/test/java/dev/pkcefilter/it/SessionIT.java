@@ -108,7 +108,7 @@ class SessionIT extends AgainstFakeServer {
     void theSessionOfASignedInUserIsSmallWithAndWithoutARefreshToken() {
         BrowserlessClient withRefresh = signedIn();
         int bytesWithRefresh = pkceSessionBytes(withRefresh);
-        fake.issueRefreshToken = false;
+        fake.issueRefreshTokens(false);
         BrowserlessClient withoutRefresh = signedIn();
         int bytesWithoutRefresh = pkceSessionBytes(withoutRefresh);
         System.out.printf(Locale.ROOT, "SessionIT: serialized pkce session attributes of a signed-in session: %d bytes"

@@ -226,7 +226,7 @@ abstract class ClusterContract {
     /** One round of the race, with a new browser; @return what happened, for the figures */
     private String raceRound(int round) throws Exception {
         fake.reset();
-        fake.expiresIn = SKEW_SECONDS + 4; // due for refresh after 4 s, valid for 9
+        fake.tokensExpireIn(SKEW_SECONDS + 4); // due for refresh after 4 s, valid for 9
         balancer.rotating(true);
         BrowserlessClient raced = new BrowserlessClient(balancer);
         BrowserlessClient.Result login = raced.navigate(balancer.url(APP));
@@ -237,8 +237,8 @@ abstract class ClusterContract {
             raced.get(balancer.on(node, ServerCluster.CONTEXT + "/public/events"), Map.of()); // forget older events
         }
         Thread.sleep(4_500); // the token's own clock: it comes due 4 s after the login, nothing to await before
-        fake.expiresIn = 300;
-        fake.refreshDelayMillis = 1_000; // the other node's requests arrive while the first refresh is under way
+        fake.tokensExpireIn(300);
+        fake.refreshesTake(1_000); // the other node's requests arrive while the first refresh is under way
 
         balancer.rotating(false);
         List<HttpResponse<String>> race = concurrently(8, i -> raced.get(balancer.on(i % 2, APP),
@@ -253,7 +253,7 @@ abstract class ClusterContract {
             assertEquals(200, answer.statusCode(), answers);
         }
         assertTrue(requests >= 1 && requests <= 2, "refresh requests: " + requests + " (at most one per node)");
-        fake.refreshDelayMillis = 0;
+        fake.refreshesTake(0);
         balancer.rotating(true);
         // in turn on both nodes for 10 s, past the 5 s refusal grace and the old token's expiry: every answer 200, and
         // both nodes end on the same new token (the losing node may answer with the old, still valid, token meanwhile)
