@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An in-process authorization server for fault injection and for asserting exactly what the client sent: the
  * JDK's HTTP server on 127.0.0.1. It approves every authorization request at once (no login page), issues codes
- * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #tokenMode} says.
+ * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #answerTokenRequests} says.
  * It revokes tokens (RFC 7009, {@code /revoke}, failing with {@link #revocationStatus} when told) and ends
  * sessions ({@code /end-session}, redirecting to {@code post_logout_redirect_uri}). Every request it receives is
  * recorded, and every secret it issued or received is remembered ({@link #secrets()}). An authorization request
@@ -43,9 +43,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         NOT_JSON,
         /** 200 JSON without {@code access_token}. */
         NO_ACCESS_TOKEN,
-        /** Answers after {@link #slowMillis}. */
+        /** Answers after {@link FakeAuthorizationServer#slowAnswersTake}. */
         SLOW,
-        /** 200 with {@link #tokenBody} as it is, of type {@link #tokenContentType}. */
+        /** 200 with {@link FakeAuthorizationServer#customTokenBody} as it is, of type {@link FakeAuthorizationServer#customTokenContentType}. */
         CUSTOM
     }
 
