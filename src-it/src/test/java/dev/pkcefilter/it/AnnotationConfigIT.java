@@ -28,13 +28,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class AnnotationConfigIT extends AgainstFakeServer {
 
+    AnnotationConfigIT() {
+        super("annotated");
+    }
+
     /** What the build sets as the environment variable IT_CLIENT_SECRET of the servers (src-it/pom.xml). */
     private static final String SECRET = "annotation-secret-from-env";
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(AnnotatedConfig.FAKE_PORT);
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenAppWithWebXml("annotated.war", "").addClass(AnnotatedConfig.class);
     }
 

@@ -40,6 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class BadInputIT extends AgainstFakeServer {
 
+    BadInputIT() {
+        super("bad");
+    }
+
     /** The most pending logins one browser uses here: below PendingLogins.MAX_PENDING, so that none is dropped. */
     private static final int PENDING_PER_BROWSER = 8;
     private static final String HUNDRED_KB = "x".repeat(100 * 1024);
@@ -104,9 +108,9 @@ class BadInputIT extends AgainstFakeServer {
 
     private static Bad tokenBody(String name, String contentType, String body) {
         return token(name, 502, () -> {
-            fake.tokenMode = TokenMode.CUSTOM;
-            fake.tokenContentType = contentType;
-            fake.tokenBody = body;
+            fake.answerTokenRequests(TokenMode.CUSTOM);
+            fake.customTokenContentType(contentType);
+            fake.customTokenBody(body);
         });
     }
 
@@ -191,23 +195,23 @@ class BadInputIT extends AgainstFakeServer {
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"expires_in\":0.5}"),
                 tokenBody("over 1 MiB", "application/json",
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"padding\":\"" + padding + "\"}"),
-                token("token_type mac", 502, () -> fake.tokenType = "mac"),
-                token("token_type DPoP", 502, () -> fake.tokenType = "DPoP"),
-                token("HTTP 500 with HTML", 502, () -> fake.tokenMode = TokenMode.SERVER_ERROR_HTML),
-                token("HTTP 400 invalid_grant", 502, () -> fake.tokenMode = TokenMode.INVALID_GRANT),
+                token("token_type mac", 502, () -> fake.issueTokenType("mac")),
+                token("token_type DPoP", 502, () -> fake.issueTokenType("DPoP")),
+                token("HTTP 500 with HTML", 502, () -> fake.answerTokenRequests(TokenMode.SERVER_ERROR_HTML)),
+                token("HTTP 400 invalid_grant", 502, () -> fake.answerTokenRequests(TokenMode.INVALID_GRANT)),
                 token("connection refused", 502, () -> {
                     fake.pause();
                     paused = true;
                 }),
                 token("an answer after the timeout", 504, () -> {
-                    fake.tokenMode = TokenMode.SLOW;
-                    fake.slowMillis = 4_000; // pkce.http-timeout is PT2S here
+                    fake.answerTokenRequests(TokenMode.SLOW);
+                    fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S here
                 })));
     }
 
     @Test
     void anAbsurdLifetimeIsCutToAYear() {
-        fake.expiresIn = Integer.MAX_VALUE; // 68 years
+        fake.tokensExpireIn(Integer.MAX_VALUE); // 68 years
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> page = browser.navigate(base + "app/servlet").response();
         assertEquals(200, page.statusCode(), page.body());
@@ -221,12 +225,12 @@ class BadInputIT extends AgainstFakeServer {
 
     @Test
     void aRefreshWithAnotherTokenTypeIsAFailedRefresh() throws InterruptedException {
-        fake.expiresIn = 4; // due for refresh after half its lifetime: 2 s, within the default refresh skew of 30 s
+        fake.tokensExpireIn(4); // due for refresh after half its lifetime: 2 s, within the default refresh skew of 30 s
         BrowserlessClient browser = new BrowserlessClient();
         String first = hash(browser.navigate(base + "app/servlet").response());
         Thread.sleep(2_100);
         int refreshes = fake.refreshGrants();
-        fake.tokenType = "mac";
+        fake.issueTokenType("mac");
 
         // one request on its own connection, so that no client retry can hide what one request does
         RawHttp.Response refused = RawHttp.get(base, base.getPath() + "app/servlet",
@@ -262,8 +266,7 @@ class BadInputIT extends AgainstFakeServer {
         List<String> callbacks = new ArrayList<>();
         for (int i = 0; i < ownLogins + 2; i++) { // one to sign in with, one per bad input that uses one, one to finish
             HttpResponse<String> toAuthorize = browser.get(base + "app/servlet?login=" + i, BrowserlessClient.NAVIGATION);
-            callbacks.add(browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                    BrowserlessClient.NAVIGATION).headers().firstValue("Location").orElseThrow());
+            callbacks.add(BrowserlessClient.location(browser.follow(toAuthorize)));
         }
         HttpResponse<String> signIn = browser.get(callbacks.remove(0), BrowserlessClient.NAVIGATION);
         assertEquals(302, signIn.statusCode(), signIn.body());
@@ -352,8 +355,7 @@ class BadInputIT extends AgainstFakeServer {
     private String anotherBrowsersCallback() {
         BrowserlessClient other = new BrowserlessClient();
         HttpResponse<String> toAuthorize = other.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
-        return other.get(toAuthorize.headers().firstValue("Location").orElseThrow(), BrowserlessClient.NAVIGATION)
-                .headers().firstValue("Location").orElseThrow();
+        return BrowserlessClient.location(other.follow(toAuthorize));
     }
 
     private String origin() {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -54,7 +55,7 @@ class BrokenConfigIT {
         }
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + System.getProperty("it.http.port", "18080") + "/broken/public/servlet"))
+                    URI.create(AppUrl.of("broken") + "public/servlet"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertNotEquals(200, response.statusCode(), "a broken configuration must not leave a serving application");
         } catch (IOException refused) {

@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import dev.pkcefilter.it.support.AppUrl;
+import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
@@ -38,7 +40,7 @@ class BrokenDiscoveryIT {
     @ArquillianResource
     private Deployer deployer;
 
-    private final String app = "http://127.0.0.1:" + System.getProperty("it.http.port", "18080") + "/discovery/";
+    private final String app = AppUrl.of("discovery").toString();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @Deployment(name = "discovery", managed = false, testable = false)
@@ -58,7 +60,7 @@ class BrokenDiscoveryIT {
 
     @Test
     void aMissingDocumentFailsTheDeployment() throws Exception {
-        fake.discoveryStatus = 404;
+        fake.answerDiscoveryWith(404);
         String issuer = fake.issuer();
         assertDeploymentFails("Discovery of " + issuer + " found no metadata document; tried " + issuer
                 + "/.well-known/openid-configuration (404) and " + issuer + "/.well-known/oauth-authorization-server"
@@ -67,15 +69,15 @@ class BrokenDiscoveryIT {
 
     @Test
     void aMalformedDocumentFailsTheDeployment() throws Exception {
-        fake.discoveryDocument = "{\"issuer\":\"" + fake.issuer() + "\",\"authorization_endpoint\":";
+        fake.serveDiscoveryDocument("{\"issuer\":\"" + fake.issuer() + "\",\"authorization_endpoint\":");
         assertDeploymentFails("Discovery of " + fake.issuer() + " failed: " + fake.issuer()
                 + "/.well-known/openid-configuration is not a JSON object.");
     }
 
     @Test
     void aDocumentOfAnotherIssuerFailsTheDeployment() throws Exception {
-        fake.discoveryDocument = "{\"issuer\":\"https://attacker.example\",\"authorization_endpoint\":"
-                + "\"https://attacker.example/authorize\",\"token_endpoint\":\"https://attacker.example/token\"}";
+        fake.serveDiscoveryDocument("{\"issuer\":\"https://attacker.example\",\"authorization_endpoint\":"
+                + "\"https://attacker.example/authorize\",\"token_endpoint\":\"https://attacker.example/token\"}");
         assertDeploymentFails("Discovery of " + fake.issuer() + " failed: " + fake.issuer()
                 + "/.well-known/openid-configuration names the issuer 'https://attacker.example'. Set pkce.issuer to"
                 + " exactly the issuer the server announces, trailing slash included.");
@@ -98,7 +100,7 @@ class BrokenDiscoveryIT {
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(app + "app/servlet"))
                     .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(302, login.statusCode(), login.body());
-            assertTrue(login.headers().firstValue("Location").orElseThrow().startsWith(fake.issuer() + "/authorize?"),
+            assertTrue(BrowserlessClient.location(login).startsWith(fake.issuer() + "/authorize?"),
                     "discovered at the first login");
         } finally {
             deployer.undeploy("discovery");

@@ -30,13 +30,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ConfidentialClientIT extends AgainstFakeServer {
 
+    ConfidentialClientIT() {
+        super("confidential");
+    }
+
     /** Characters that RFC 6749 §2.3.1's form-encoding before Base64 must survive. */
     private static final String SECRET = "s3cr3t:/+ &%";
 
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenApp("confidential.war", Map.of(
                 "pkce.issuer", fake.issuer(),
                 "pkce.client-id", "conf app",

@@ -8,6 +8,7 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
 import dev.pkcefilter.it.support.ExampleWar;
@@ -15,7 +16,6 @@ import dev.pkcefilter.it.support.KeycloakServer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,8 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ConfidentialKeycloakIT {
 
-    @ArquillianResource
-    private URL base;
+    private final URL base = AppUrl.of(ExampleWar.CONTEXT_ROOT);
 
     @Deployment(testable = false)
     static WebArchive example() {

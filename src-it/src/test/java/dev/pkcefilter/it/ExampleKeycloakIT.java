@@ -3,6 +3,7 @@ package dev.pkcefilter.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
 import dev.pkcefilter.it.support.ExampleWar;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ExampleKeycloakIT {
 
-    @ArquillianResource
-    private URL base; // http://localhost:18080/example/ on Payara Micro, http://127.0.0.1:18080/example/ on WildFly
+    private final URL base = AppUrl.of(ExampleWar.CONTEXT_ROOT);
 
     @Deployment(testable = false)
     static WebArchive example() {
@@ -50,7 +49,7 @@ class ExampleKeycloakIT {
         HttpResponse<String> response = new BrowserlessClient().get(app("app/"), BrowserlessClient.NAVIGATION);
 
         assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
+        String location = BrowserlessClient.location(response);
         assertTrue(location.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/auth?"), location);
         String query = URI.create(location).getRawQuery();
         for (String expected : new String[] {"response_type=code", "client_id=pkce-example", "code_challenge_method=S256"}) {
@@ -88,7 +87,7 @@ class ExampleKeycloakIT {
         HttpResponse<String> logout = browser.postForm(app("oauth/logout"), Map.of(),
                 Map.of("Accept", BrowserlessClient.NAVIGATION.get("Accept"), "Origin", origin));
         assertEquals(302, logout.statusCode(), logout.body());
-        String endSession = logout.headers().firstValue("Location").orElseThrow();
+        String endSession = BrowserlessClient.location(logout);
         assertTrue(endSession.startsWith(KeycloakServer.forTests().issuer() + "/protocol/openid-connect/logout?"),
                 endSession);
         assertTrue(endSession.contains("&id_token_hint="), "an ID token was received with scope openid");

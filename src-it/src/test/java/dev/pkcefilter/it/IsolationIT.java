@@ -39,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class IsolationIT extends AgainstFakeServer {
 
+    IsolationIT() {
+        super(ExampleWar.CONTEXT_ROOT);
+    }
+
     private static final int USERS = 50;
     private static final int ROUNDS = 20;
 
@@ -106,7 +110,7 @@ class IsolationIT extends AgainstFakeServer {
     private int signIn(BrowserlessClient browser, String user) {
         HttpResponse<String> toAuthorize = browser.get(base + "app/", BrowserlessClient.NAVIGATION);
         assertEquals(302, toAuthorize.statusCode(), toAuthorize.body());
-        String authorize = toAuthorize.headers().firstValue("Location").orElseThrow();
+        String authorize = BrowserlessClient.location(toAuthorize);
         assertTrue(authorize.startsWith(fake.issuer() + "/authorize?"), authorize);
         HttpResponse<String> approved = browser.get(
                 authorize + "&login_hint=" + URLEncoder.encode(user, StandardCharsets.UTF_8), BrowserlessClient.NAVIGATION);

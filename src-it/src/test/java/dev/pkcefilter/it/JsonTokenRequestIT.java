@@ -27,10 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class JsonTokenRequestIT extends AgainstFakeServer {
 
+    JsonTokenRequestIT() {
+        super("json");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = "json-secret";
+        fake.requireClientSecret("json-secret");
         return TestWars.tokenApp("json.war", Map.of(
                 "pkce.authorization-endpoint", fake.issuer() + "/authorize",
                 "pkce.token-endpoint", fake.issuer() + "/token",

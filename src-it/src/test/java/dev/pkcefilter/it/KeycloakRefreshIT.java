@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
 import dev.pkcefilter.it.support.ExampleWar;
@@ -17,7 +18,6 @@ import dev.pkcefilter.it.support.KeycloakServer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,8 +33,7 @@ class KeycloakRefreshIT {
 
     private static final Pattern HASH = Pattern.compile("\"tokenSha256\"\\s*:\\s*\"([0-9a-f]{64})\"");
 
-    @ArquillianResource
-    private URL base;
+    private final URL base = AppUrl.of(ExampleWar.CONTEXT_ROOT);
 
     @Deployment(testable = false)
     static WebArchive example() {

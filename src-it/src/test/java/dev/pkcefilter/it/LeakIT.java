@@ -47,6 +47,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class LeakIT extends AgainstFakeServer {
 
+    LeakIT() {
+        super("leak");
+    }
+
     private static final String CLIENT_ID = "leak-app";
     /** Characters that change under percent and form encoding, so that an encoded leak differs from the raw one. */
     private static final String SECRET = "leak-s3cr3t:/+ &%=?";
@@ -57,7 +61,7 @@ class LeakIT extends AgainstFakeServer {
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
-        fake.clientSecret = SECRET;
+        fake.requireClientSecret(SECRET);
         return TestWars.tokenApp("leak.war", Map.of(
                 "pkce.issuer", fake.issuer(),
                 "pkce.client-id", CLIENT_ID,
@@ -143,7 +147,7 @@ class LeakIT extends AgainstFakeServer {
     }
 
     private void refreshesAndARefusedRefresh() throws InterruptedException {
-        fake.expiresIn = 2; // due for refresh a second after it is issued (half its lifetime, within the skew)
+        fake.tokensExpireIn(2); // due for refresh a second after it is issued (half its lifetime, within the skew)
         BrowserlessClient browser = signedIn();
         for (int round = 0; round < 2; round++) {
             Thread.sleep(1_200);
@@ -151,7 +155,7 @@ class LeakIT extends AgainstFakeServer {
         }
         assertEquals(2, fake.refreshGrants());
         Thread.sleep(1_200);
-        fake.refreshError = "invalid_grant";
+        fake.refuseRefreshesWith("invalid_grant");
         int refused = browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode();
         assertTrue(refused == 401 || refused == 200, "signed out, or the still valid token kept: " + refused);
         assertEquals(3, fake.refreshGrants(), "the refused refresh was asked for");
@@ -161,8 +165,8 @@ class LeakIT extends AgainstFakeServer {
     private void tokenEndpointFailures() {
         for (TokenMode mode : List.of(TokenMode.INVALID_GRANT, TokenMode.SERVER_ERROR_HTML, TokenMode.NOT_JSON,
                 TokenMode.NO_ACCESS_TOKEN, TokenMode.SLOW)) {
-            fake.tokenMode = mode;
-            fake.slowMillis = 4_000; // pkce.http-timeout is PT2S
+            fake.answerTokenRequests(mode);
+            fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S
             HttpResponse<String> page = browser().navigate(base + "app/servlet").response();
             assertTrue(page.statusCode() == 502 || page.statusCode() == 504, mode + ": " + page.statusCode());
         }
@@ -170,16 +174,15 @@ class LeakIT extends AgainstFakeServer {
     }
 
     private void callbackFailures() {
-        fake.authorizeError = "access_denied";
-        fake.authorizeErrorDescription = "The user said no";
+        fake.denyAuthorization("access_denied");
+        fake.authorizationErrorDescription("The user said no");
         assertEquals(403, browser().navigate(base + "app/servlet").status());
         fake.reset();
 
         BrowserlessClient browser = browser();
         HttpResponse<String> toAuthorize = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
-        String callback = toCallback.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> toCallback = browser.follow(toAuthorize);
+        String callback = BrowserlessClient.location(toCallback);
         assertEquals(302, browser.get(callback, BrowserlessClient.NAVIGATION).statusCode());
         assertEquals(400, browser.get(callback, BrowserlessClient.NAVIGATION).statusCode(), "a replayed callback");
         assertEquals(400, browser().get(callback, BrowserlessClient.NAVIGATION).statusCode(), "another browser's callback");
@@ -191,7 +194,7 @@ class LeakIT extends AgainstFakeServer {
     private void logouts() {
         BrowserlessClient browser = signedIn();
         assertEquals(302, logout(browser).statusCode());
-        fake.revocationStatus = 500; // logged as a warning
+        fake.answerRevocationsWith(500); // logged as a warning
         BrowserlessClient another = signedIn();
         assertEquals(302, logout(another).statusCode());
         fake.reset();

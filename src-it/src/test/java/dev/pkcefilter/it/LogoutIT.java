@@ -31,6 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class LogoutIT extends AgainstFakeServer {
 
+    LogoutIT() {
+        super("logout");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
@@ -57,7 +61,7 @@ class LogoutIT extends AgainstFakeServer {
         assertEquals(302, logout.statusCode(), logout.body());
         assertEquals("no-store", logout.headers().firstValue("Cache-Control").orElse(""));
         assertEquals("no-referrer", logout.headers().firstValue("Referrer-Policy").orElse(""));
-        URI location = URI.create(logout.headers().firstValue("Location").orElseThrow());
+        URI location = URI.create(BrowserlessClient.location(logout));
         assertEquals(fake.uri("/end-session"), URI.create(location.toString().replaceFirst("\\?.*", "")));
         assertEquals(Map.of("post_logout_redirect_uri", base.toString(), "client_id", "logout-app",
                 "id_token_hint", idToken), FakeAuthorizationServer.parseQuery(location.getRawQuery()));
@@ -80,12 +84,12 @@ class LogoutIT extends AgainstFakeServer {
     @Test
     void aFailingRevocationEndpointDoesNotStopTheLogout() {
         BrowserlessClient browser = signedIn();
-        fake.revocationStatus = 500;
+        fake.answerRevocationsWith(500);
 
         HttpResponse<String> logout = postLogout(browser, origin());
 
         assertEquals(302, logout.statusCode(), logout.body());
-        assertTrue(logout.headers().firstValue("Location").orElse("").startsWith(fake.issuer() + "/end-session?"));
+        assertTrue(BrowserlessClient.location(logout).startsWith(fake.issuer() + "/end-session?"));
         assertEquals(2, fake.revocations().size(), "both tokens were tried");
         assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
     }
@@ -102,7 +106,7 @@ class LogoutIT extends AgainstFakeServer {
         }
 
         assertEquals(302, logout.statusCode(), logout.body());
-        assertTrue(logout.headers().firstValue("Location").orElse("").startsWith(fake.issuer() + "/end-session?"));
+        assertTrue(BrowserlessClient.location(logout).startsWith(fake.issuer() + "/end-session?"));
         assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.pkcefilter.it.support.AgainstFakeServer;
+import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.RawHttp;
 import dev.pkcefilter.it.support.TestWars;
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class OpenRedirectIT extends AgainstFakeServer {
+
+    OpenRedirectIT() {
+        super("open");
+    }
 
     private static final String EVIL = "evil.example";
     private static final Map<String, String> PAGE = Map.of("Accept", "text/html,application/xhtml+xml");
@@ -170,7 +175,7 @@ class OpenRedirectIT extends AgainstFakeServer {
         String redirectUri = FakeAuthorizationServer.parseQuery(URI.create(location).getRawQuery()).get("redirect_uri");
         HttpResponse<String> authorized = http.send(HttpRequest.newBuilder(URI.create(location)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        URI toCallback = URI.create(authorized.headers().firstValue("Location").orElseThrow());
+        URI toCallback = URI.create(BrowserlessClient.location(authorized));
         assertTrue(toCallback.toString().startsWith(redirectUri + "?code="), toCallback::toString);
 
         Map<String, String> callbackHeaders = new LinkedHashMap<>(headers);
@@ -179,7 +184,7 @@ class OpenRedirectIT extends AgainstFakeServer {
                 callbackHeaders);
         assertNoStackTrace(callback);
         assertEquals(302, callback.status(), callback::body);
-        String back = callback.header("Location").orElseThrow();
+        String back = callback.location();
         String problem = isOwnPath(back);
         assertTrue(problem == null, problem);
         assertEquals(1, fake.requests("/token").size(), "one code exchange");
@@ -195,16 +200,16 @@ class OpenRedirectIT extends AgainstFakeServer {
         Map<String, String> headers = new LinkedHashMap<>(PAGE);
         headers.put("Host", EVIL);
         RawHttp.Response start = RawHttp.get(base, context() + "/app/servlet", headers);
-        String location = start.header("Location").orElseThrow();
+        String location = start.location();
         assertTrue(location.startsWith(fake.issuer() + "/authorize?"), location);
         assertEquals("http://" + EVIL + context() + "/oauth/callback",
                 FakeAuthorizationServer.parseQuery(URI.create(location).getRawQuery()).get("redirect_uri"),
-                "the redirect URI follows the Host header when pkce.redirect-uri is not set (see README, Security)");
+                "the redirect URI follows the Host header when pkce.redirect-uri is not set (see SECURITY.md, No open redirect)");
 
         headers.put("Host", "127.0.0.1:" + base.getPort());
         headers.put("X-Forwarded-Host", EVIL);
         RawHttp.Response forwarded = RawHttp.get(base, context() + "/app/servlet", headers);
-        String redirectUri = FakeAuthorizationServer.parseQuery(URI.create(forwarded.header("Location").orElseThrow())
+        String redirectUri = FakeAuthorizationServer.parseQuery(URI.create(forwarded.location())
                 .getRawQuery()).get("redirect_uri");
         assertEquals("http://127.0.0.1:" + base.getPort() + context() + "/oauth/callback", redirectUri,
                 "neither server reads X-Forwarded-Host unless configured to");
@@ -223,12 +228,12 @@ class OpenRedirectIT extends AgainstFakeServer {
             Map<String, String> headers = new LinkedHashMap<>(PAGE);
             RawHttp.Response start = RawHttp.get(base, context() + "/app/servlet?page=1", headers);
             headers.put("Cookie", "JSESSIONID=" + start.cookie("JSESSIONID").orElseThrow());
-            URI toCallback = URI.create(http.send(HttpRequest.newBuilder(URI.create(start.header("Location").orElseThrow()))
-                    .build(), HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow());
+            URI toCallback = URI.create(BrowserlessClient.location(http.send(
+                    HttpRequest.newBuilder(URI.create(start.location())).build(), HttpResponse.BodyHandlers.ofString())));
             RawHttp.Response callback = RawHttp.get(base, toCallback.getRawPath() + "?" + parameter + "&"
                     + toCallback.getRawQuery() + "&" + parameter.replaceFirst("=", "2="), headers);
             assertEquals(302, callback.status(), parameter + ": " + callback.body());
-            assertEquals(context() + "/app/servlet?page=1", callback.header("Location").orElseThrow(), parameter);
+            assertEquals(context() + "/app/servlet?page=1", callback.location(), parameter);
             callbacks++;
             headers.put("Cookie", "JSESSIONID=" + callback.cookie("JSESSIONID").orElseThrow());
 
@@ -236,7 +241,7 @@ class OpenRedirectIT extends AgainstFakeServer {
             RawHttp.Response logout = RawHttp.send(base, "POST", context() + "/oauth/logout?" + parameter, headers);
             assertNoStackTrace(logout);
             assertEquals(302, logout.status(), parameter + ": " + logout.body());
-            URI endSession = URI.create(logout.header("Location").orElseThrow());
+            URI endSession = URI.create(logout.location());
             assertEquals(fake.uri("/end-session").toString(), endSession.toString().replaceFirst("\\?.*", ""), parameter);
             assertEquals(base.toString(), FakeAuthorizationServer.parseQuery(endSession.getRawQuery())
                     .get("post_logout_redirect_uri"), parameter);

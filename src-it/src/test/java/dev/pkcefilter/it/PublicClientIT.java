@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class PublicClientIT extends AgainstFakeServer {
 
+    PublicClientIT() {
+        super("public");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();
@@ -56,7 +60,7 @@ class PublicClientIT extends AgainstFakeServer {
 
         assertEquals(302, response.statusCode());
         assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
-        URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+        URI location = URI.create(BrowserlessClient.location(response));
         assertEquals(fake.issuer() + "/authorize", location.getScheme() + "://" + location.getAuthority() + location.getPath());
         Map<String, String> q = query(location);
         assertEquals(List.of("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
@@ -91,13 +95,11 @@ class PublicClientIT extends AgainstFakeServer {
         String requested = url("app/servlet?a=1&b=%2F");
         HttpResponse<String> toAuthorize = browser.get(requested, BrowserlessClient.NAVIGATION);
         String sessionBefore = browser.sessionId();
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
-        HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
+        HttpResponse<String> toCallback = browser.follow(toAuthorize);
+        HttpResponse<String> callback = browser.follow(toCallback);
 
         assertEquals(302, callback.statusCode(), callback.body());
-        assertEquals(requested.substring(requested.indexOf("/", 8)), callback.headers().firstValue("Location").orElseThrow(),
+        assertEquals(requested.substring(requested.indexOf("/", 8)), BrowserlessClient.location(callback),
                 "back to the same path and query, as a same-origin path");
         assertEquals("no-store", callback.headers().firstValue("Cache-Control").orElse(""));
         assertEquals("no-referrer", callback.headers().firstValue("Referrer-Policy").orElse(""));
@@ -154,7 +156,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertEquals(hash, dev.pkcefilter.it.app.TokenBean.sha256(sent.substring("Bearer ".length())));
 
         assertEquals("LoginSucceeded " + hash, browser.get(url("public/events"), Map.of()).body());
-        fake.authorizeError = "access_denied";
+        fake.denyAuthorization("access_denied");
         new BrowserlessClient().navigate(url("app/servlet"));
         assertEquals("LoginFailed 403 access_denied", browser.get(url("public/events"), Map.of()).body());
     }
@@ -179,9 +181,8 @@ class PublicClientIT extends AgainstFakeServer {
     void reusedCallbackIsRefused() {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
-        String callbackUrl = toCallback.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> toCallback = browser.follow(toAuthorize);
+        String callbackUrl = BrowserlessClient.location(toCallback);
         assertEquals(302, browser.get(callbackUrl, BrowserlessClient.NAVIGATION).statusCode());
 
         HttpResponse<String> again = browser.get(callbackUrl, BrowserlessClient.NAVIGATION);
@@ -197,8 +198,7 @@ class PublicClientIT extends AgainstFakeServer {
         String[] callbacks = new String[2];
         for (int i = 0; i < 2; i++) { // two tabs: one signs in now, the other after the login timeout
             HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-            callbacks[i] = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                    BrowserlessClient.NAVIGATION).headers().firstValue("Location").orElseThrow();
+            callbacks[i] = BrowserlessClient.location(browser.follow(toAuthorize));
         }
         assertEquals(302, browser.get(callbacks[0], BrowserlessClient.NAVIGATION).statusCode());
         String session = browser.sessionId();
@@ -215,13 +215,13 @@ class PublicClientIT extends AgainstFakeServer {
 
     @Test
     void accessDeniedGives403AndOtherErrorsGive401WithTheDescriptionEscaped() {
-        fake.authorizeError = "access_denied";
+        fake.denyAuthorization("access_denied");
         HttpResponse<String> denied = new BrowserlessClient().navigate(url("app/servlet")).response();
         assertErrorPage(denied, 403, "Sign-in was declined");
         assertTrue(denied.body().contains("access_denied"), denied.body());
 
-        fake.authorizeError = "invalid_scope";
-        fake.authorizeErrorDescription = "<script>alert(1)</script>";
+        fake.denyAuthorization("invalid_scope");
+        fake.authorizationErrorDescription("<script>alert(1)</script>");
         HttpResponse<String> failed = new BrowserlessClient().navigate(url("app/servlet")).response();
         assertErrorPage(failed, 401, "Sign-in failed");
         assertTrue(failed.body().contains("invalid_scope: &lt;script&gt;alert(1)&lt;/script&gt;"), failed.body());
@@ -233,7 +233,7 @@ class PublicClientIT extends AgainstFakeServer {
         // RFC 9207: an iss that is not this application's issuer means a mix-up; the code is never sent anywhere
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        String state = query(URI.create(toAuthorize.headers().firstValue("Location").orElseThrow())).get("state");
+        String state = query(URI.create(BrowserlessClient.location(toAuthorize))).get("state");
         HttpResponse<String> response = browser.get(url("oauth/callback?code=abc&state=" + state
                 + "&iss=https%3A%2F%2Fattacker.example"), BrowserlessClient.NAVIGATION);
         assertErrorPage(response, 400, "Invalid sign-in response");
@@ -245,7 +245,7 @@ class PublicClientIT extends AgainstFakeServer {
     void callbackWithARepeatedParameterIsRefused() {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        String state = query(URI.create(toAuthorize.headers().firstValue("Location").orElseThrow())).get("state");
+        String state = query(URI.create(BrowserlessClient.location(toAuthorize))).get("state");
         HttpResponse<String> response = browser.get(url("oauth/callback?code=abc&code=def&state=" + state),
                 BrowserlessClient.NAVIGATION);
         assertErrorPage(response, 400, "Invalid sign-in response");
@@ -257,7 +257,7 @@ class PublicClientIT extends AgainstFakeServer {
     void callbackWithNeitherCodeNorErrorIsRefused() {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        String state = query(URI.create(toAuthorize.headers().firstValue("Location").orElseThrow())).get("state");
+        String state = query(URI.create(BrowserlessClient.location(toAuthorize))).get("state");
         HttpResponse<String> response = browser.get(url("oauth/callback?state=" + state), BrowserlessClient.NAVIGATION);
         assertErrorPage(response, 400, "Invalid sign-in response");
     }
@@ -268,7 +268,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertTokenFailure(TokenMode.SERVER_ERROR_HTML, 502, null);
         assertTokenFailure(TokenMode.NOT_JSON, 502, null);
         assertTokenFailure(TokenMode.NO_ACCESS_TOKEN, 502, null);
-        fake.slowMillis = 4_000; // pkce.http-timeout is PT2S here
+        fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S here
         assertTokenFailure(TokenMode.SLOW, 504, null);
     }
 
@@ -276,12 +276,10 @@ class PublicClientIT extends AgainstFakeServer {
     void tokenEndpointRefusingConnectionsGives502() throws Exception {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(url("app/servlet"), BrowserlessClient.NAVIGATION);
-        HttpResponse<String> toCallback = browser.get(toAuthorize.headers().firstValue("Location").orElseThrow(),
-                BrowserlessClient.NAVIGATION);
+        HttpResponse<String> toCallback = browser.follow(toAuthorize);
         fake.pause();
         try {
-            HttpResponse<String> response = browser.get(toCallback.headers().firstValue("Location").orElseThrow(),
-                    BrowserlessClient.NAVIGATION);
+            HttpResponse<String> response = browser.follow(toCallback);
             assertErrorPage(response, 502, "Sign-in could not be completed");
         } finally {
             fake.resume();
@@ -290,7 +288,7 @@ class PublicClientIT extends AgainstFakeServer {
     }
 
     private void assertTokenFailure(TokenMode mode, int status, String shownError) {
-        fake.tokenMode = mode;
+        fake.answerTokenRequests(mode);
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> response = browser.navigate(url("app/servlet")).response();
         assertErrorPage(response, status, "Sign-in could not be completed");

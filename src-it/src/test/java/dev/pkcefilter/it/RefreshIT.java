@@ -34,6 +34,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class RefreshIT extends AgainstFakeServer {
 
+    RefreshIT() {
+        super("refresh");
+    }
+
     /**
      * pkce.refresh-skew of the deployment: a token is refreshed this long before it expires, or half its lifetime
      * before when that is shorter.
@@ -71,12 +75,12 @@ class RefreshIT extends AgainstFakeServer {
     }
 
     private void assertOneRefreshFor(int concurrent) throws Exception {
-        fake.expiresIn = DUE_AFTER_A_SECOND;
+        fake.tokensExpireIn(DUE_AFTER_A_SECOND);
         BrowserlessClient browser = signedIn();
         String before = tokenHash(browser);
         Thread.sleep(1_200);
-        fake.expiresIn = 300;
-        fake.refreshDelayMillis = 500; // the others arrive while the first refresh is under way
+        fake.tokensExpireIn(300);
+        fake.refreshesTake(500); // the others arrive while the first refresh is under way
 
         List<HttpResponse<String>> answers = concurrently(concurrent,
                 () -> browser.get(base + "app/servlet", BrowserlessClient.XHR));
@@ -94,7 +98,7 @@ class RefreshIT extends AgainstFakeServer {
 
     @Test
     void aRotatedRefreshTokenIsUsedAndTheOldOneNeverAgain() throws Exception {
-        fake.expiresIn = DUE_AFTER_A_SECOND;
+        fake.tokensExpireIn(DUE_AFTER_A_SECOND);
         BrowserlessClient browser = signedIn();
         for (int round = 1; round <= 3; round++) {
             Thread.sleep(1_200);
@@ -113,37 +117,37 @@ class RefreshIT extends AgainstFakeServer {
      */
     @Test
     void aRefusedRefreshSignsTheUserOutAtOnce() throws Exception {
-        fake.expiresIn = DUE_AFTER_A_SECOND;
+        fake.tokensExpireIn(DUE_AFTER_A_SECOND);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_200);
-        fake.refreshError = "invalid_grant";
+        fake.refuseRefreshesWith("invalid_grant");
 
         HttpResponse<String> script = browser.get(base + "app/servlet", BrowserlessClient.XHR);
         assertEquals(401, script.statusCode(), script.body());
         assertEquals(1, fake.refreshGrants());
         HttpResponse<String> page = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
         assertEquals(302, page.statusCode(), "a navigation starts a new login");
-        assertTrue(page.headers().firstValue("Location").orElse("").startsWith(fake.issuer() + "/authorize?"));
+        assertTrue(BrowserlessClient.location(page).startsWith(fake.issuer() + "/authorize?"));
         assertEquals(1, fake.refreshGrants(), "the dropped tokens are not refreshed again");
         assertTrue(browser.get(base + "public/events", Map.of()).body().endsWith("RefreshFailed refused=true"));
     }
 
     @Test
     void aRefusedRefreshSendsAPageNavigationToSignInAtOnce() throws Exception {
-        fake.expiresIn = 1;
+        fake.tokensExpireIn(1);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_200); // expired
-        fake.refreshError = "invalid_grant";
+        fake.refuseRefreshesWith("invalid_grant");
 
         HttpResponse<String> page = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
         assertEquals(302, page.statusCode(), page.body());
-        assertTrue(page.headers().firstValue("Location").orElse("").startsWith(fake.issuer() + "/authorize?"));
+        assertTrue(BrowserlessClient.location(page).startsWith(fake.issuer() + "/authorize?"));
         assertEquals(1, fake.refreshGrants());
     }
 
     @Test
     void aServerThatIsDownLeavesAValidTokenInUse() throws Exception {
-        fake.expiresIn = 2 * SKEW_SECONDS; // due for refresh after 5 s, still valid for 5 more
+        fake.tokensExpireIn(2 * SKEW_SECONDS); // due for refresh after 5 s, still valid for 5 more
         BrowserlessClient browser = signedIn();
         String before = tokenHash(browser);
         Thread.sleep(SKEW_SECONDS * 1_000 + 200);
@@ -159,7 +163,7 @@ class RefreshIT extends AgainstFakeServer {
 
     @Test
     void aServerThatIsDownWithAnExpiredTokenGives503ToScriptsAndALoginToPages() throws Exception {
-        fake.expiresIn = 1;
+        fake.tokensExpireIn(1);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_500);
         fake.pause();
@@ -168,7 +172,7 @@ class RefreshIT extends AgainstFakeServer {
             assertEquals(503, script.statusCode(), script.body());
             HttpResponse<String> page = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
             assertEquals(302, page.statusCode());
-            assertTrue(page.headers().firstValue("Location").orElse("").startsWith(fake.issuer() + "/authorize?"));
+            assertTrue(BrowserlessClient.location(page).startsWith(fake.issuer() + "/authorize?"));
         } finally {
             fake.resume();
         }

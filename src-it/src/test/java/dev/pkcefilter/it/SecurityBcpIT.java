@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.ExampleWar;
 import dev.pkcefilter.it.support.KeycloakServer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,8 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class SecurityBcpIT {
 
-    @ArquillianResource
-    private URL base; // http://localhost:18080/example/ on Payara Micro, http://127.0.0.1:18080/example/ on WildFly
+    private final URL base = AppUrl.of(ExampleWar.CONTEXT_ROOT);
 
     @Deployment(testable = false)
     static WebArchive example() {
@@ -166,7 +165,7 @@ class SecurityBcpIT {
     }
 
     private static String location(HttpResponse<String> response) {
-        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location"));
+        return BrowserlessClient.location(response);
     }
 
     private static Optional<String> parameter(URI uri, String name) {

@@ -35,6 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class SessionIT extends AgainstFakeServer {
 
+    SessionIT() {
+        super("session");
+    }
+
     private static final int LOGINS = 10_000;
     private static final int MAX_PENDING = 10;
     private static final Pattern BYTES = Pattern.compile("\\{\"bytes\":(\\d+),\"attributes\":(\\d+)}");
@@ -63,7 +67,7 @@ class SessionIT extends AgainstFakeServer {
         for (int i = 0; i < LOGINS; i++) {
             HttpResponse<String> response = browser.get(base + "app/servlet?n=" + i, BrowserlessClient.NAVIGATION);
             assertEquals(302, response.statusCode(), response.body());
-            authorizeUrls.add(response.headers().firstValue("Location").orElseThrow());
+            authorizeUrls.add(BrowserlessClient.location(response));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         int bytesAfterTenThousand = pkceSessionBytes(browser);
@@ -82,7 +86,7 @@ class SessionIT extends AgainstFakeServer {
         for (int recent = LOGINS - MAX_PENDING; recent < LOGINS; recent++) {
             HttpResponse<String> callback = callbackOf(browser, authorizeUrls.get(recent));
             assertEquals(302, callback.statusCode(), "login " + recent + ": " + callback.body());
-            assertEquals(base.getPath() + "app/servlet?n=" + recent, callback.headers().firstValue("Location").orElseThrow());
+            assertEquals(base.getPath() + "app/servlet?n=" + recent, BrowserlessClient.location(callback));
             bytesSignedInWithPending = Math.max(bytesSignedInWithPending, pkceSessionBytes(browser));
         }
         assertEquals(MAX_PENDING, fake.requests("/token").size(), "each of the ten most recent logins completed");
@@ -104,7 +108,7 @@ class SessionIT extends AgainstFakeServer {
     void theSessionOfASignedInUserIsSmallWithAndWithoutARefreshToken() {
         BrowserlessClient withRefresh = signedIn();
         int bytesWithRefresh = pkceSessionBytes(withRefresh);
-        fake.issueRefreshToken = false;
+        fake.issueRefreshTokens(false);
         BrowserlessClient withoutRefresh = signedIn();
         int bytesWithoutRefresh = pkceSessionBytes(withoutRefresh);
         System.out.printf(Locale.ROOT, "SessionIT: serialized pkce session attributes of a signed-in session: %d bytes"
@@ -118,8 +122,8 @@ class SessionIT extends AgainstFakeServer {
         BrowserlessClient browser = new BrowserlessClient();
         HttpResponse<String> toAuthorize = browser.get(base + "app/servlet", BrowserlessClient.NAVIGATION);
         assertSessionCookie(toAuthorize, "the session a login starts");
-        assertTrue(toAuthorize.headers().firstValue("Location").orElseThrow().startsWith(fake.issuer() + "/authorize?"));
-        HttpResponse<String> callback = callbackOf(browser, toAuthorize.headers().firstValue("Location").orElseThrow());
+        assertTrue(BrowserlessClient.location(toAuthorize).startsWith(fake.issuer() + "/authorize?"));
+        HttpResponse<String> callback = callbackOf(browser, BrowserlessClient.location(toAuthorize));
         assertEquals(302, callback.statusCode(), callback.body());
         assertSessionCookie(callback, "the new session id of the login");
         assertEquals(200, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(),
@@ -142,7 +146,7 @@ class SessionIT extends AgainstFakeServer {
     private static HttpResponse<String> callbackOf(BrowserlessClient browser, String authorizeUrl) {
         HttpResponse<String> toCallback = browser.get(authorizeUrl, BrowserlessClient.NAVIGATION);
         assertEquals(302, toCallback.statusCode(), toCallback.body());
-        return browser.get(toCallback.headers().firstValue("Location").orElseThrow(), BrowserlessClient.NAVIGATION);
+        return browser.follow(toCallback);
     }
 
     private BrowserlessClient signedIn() {

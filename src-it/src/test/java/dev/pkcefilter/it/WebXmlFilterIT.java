@@ -26,6 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class WebXmlFilterIT extends AgainstFakeServer {
 
+    WebXmlFilterIT() {
+        super("webxml");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer();

@@ -5,15 +5,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The benchmark's one report, in Markdown, ready to paste into README.md. */
+/** The benchmark's one report, in Markdown, ready to replace the latest report in docs/performance.md. */
 final class BenchReport {
 
     /** One JMH benchmark: average time and bytes allocated per operation. */
@@ -53,8 +50,7 @@ final class BenchReport {
                            SessionFigures.RefreshCount refresh, List<SessionFigures.Size> sizes,
                            Map<String, Jmh> jmh, Duration took) {
         StringBuilder out = new StringBuilder();
-        out.append("### Benchmark of ").append(ZonedDateTime.now(ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
+        // no date: docs/performance.md holds the latest report only, beside its command
         out.append("`mvn -Pbench -DskipTests verify` on ").append(machine())
                 .append("; after JMH, the servers and the load took ").append(took.toMinutes()).append(" min ")
                 .append(took.toSecondsPart()).append(" s.\n\n");

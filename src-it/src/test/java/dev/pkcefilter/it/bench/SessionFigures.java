@@ -126,15 +126,15 @@ final class SessionFigures {
     static RefreshCount refreshUnderLoad(FakeAuthorizationServer fake, String protectedUrl, int concurrent)
             throws Exception {
         fake.reset();
-        fake.expiresIn = 2; // due for refresh a second after login (half its lifetime, within the skew of 5 s)
+        fake.tokensExpireIn(2); // due for refresh a second after login (half its lifetime, within the skew of 5 s)
         BrowserlessClient browser = new BrowserlessClient();
         int status = browser.navigate(protectedUrl).status();
         if (status != 200) {
             throw new IllegalStateException("sign-in at the fake server ended with " + status);
         }
         Thread.sleep(1_500);
-        fake.expiresIn = 300;
-        fake.refreshDelayMillis = 500;
+        fake.tokensExpireIn(300);
+        fake.refreshesTake(500);
         ExecutorService pool = Executors.newFixedThreadPool(concurrent);
         try {
             List<Future<Integer>> answers = new ArrayList<>();

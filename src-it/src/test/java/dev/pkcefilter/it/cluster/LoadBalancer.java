@@ -45,6 +45,12 @@ final class LoadBalancer implements BrowserlessClient.Route {
         pinned = node;
     }
 
+    /** Back to the start: requests in turn over both nodes, none pinned. */
+    void reset() {
+        pinned = -1;
+        rotating = true;
+    }
+
     /**
      * Whether requests go to the nodes in turn (a balancer), or each to the node its URL names ({@link #on}), for a
      * test that must choose the node; either way the browser keeps one cookie jar for the origin.

@@ -34,6 +34,7 @@ abstract class ServerCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "stop-cluster-nodes");
     private Duration startup = Duration.ZERO;
+    private Path war;
 
     ServerCluster() {
         Runtime.getRuntime().addShutdownHook(hook);
@@ -55,6 +56,7 @@ abstract class ServerCluster implements AutoCloseable {
     /** Starts both nodes at once and waits until each answers the application with 200. */
     final void start(Path war, Duration timeout) throws Exception {
         long began = System.nanoTime();
+        this.war = war;
         prepare();
         for (int i = 0; i < 2; i++) {
             nodes.add(launch(i, war));
@@ -80,6 +82,28 @@ abstract class ServerCluster implements AutoCloseable {
 
     Node node(int index) {
         return nodes.get(index);
+    }
+
+    /**
+     * Starts again, with the same WAR, every node that is no longer running (after {@link #kill}), and waits until it
+     * answers the application with 200; its earlier log is kept beside the new one, ending {@code .before-restart}.
+     *
+     * @return whether a node was started again
+     */
+    boolean restartStopped(Duration timeout) throws IOException {
+        boolean restarted = false;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            if (!node.process().isAlive()) {
+                java.nio.file.Files.move(node.log(), node.log().resolveSibling(node.log().getFileName() + ".before-restart"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Node again = launch(i, war);
+                nodes.set(i, again);
+                awaitApplication(again, timeout);
+                restarted = true;
+            }
+        }
+        return restarted;
     }
 
     /** Kills a node as {@code kill -9} would: no shutdown, no goodbye to the cluster. */

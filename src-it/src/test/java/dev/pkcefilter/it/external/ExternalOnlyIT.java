@@ -25,6 +25,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ExternalOnlyIT extends AgainstFakeServer {
 
+    ExternalOnlyIT() {
+        super("external");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(ExternalConfig.FAKE_PORT);

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class PrecedenceIT extends AgainstFakeServer {
 
+    PrecedenceIT() {
+        super("precedence");
+    }
+
     @Deployment(testable = false)
     static WebArchive app() throws Exception {
         fake = new FakeAuthorizationServer(ExternalConfig.FAKE_PORT);

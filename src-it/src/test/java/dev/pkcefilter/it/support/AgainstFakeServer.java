@@ -2,7 +2,6 @@ package dev.pkcefilter.it.support;
 
 import java.net.URL;
 
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -15,9 +14,13 @@ public abstract class AgainstFakeServer {
     /** The fake of the running test class, started by its {@code @Deployment} method. */
     protected static FakeAuthorizationServer fake;
 
-    /** The deployed application's URL, ending in {@code /}. */
-    @ArquillianResource
-    protected URL base;
+    /** The deployed application's URL, ending in {@code /}: made by {@link AppUrl}, not taken from the adapter. */
+    protected final URL base;
+
+    /** @param contextRoot the deployment's context root, its WAR's name without {@code .war} */
+    protected AgainstFakeServer(String contextRoot) {
+        base = AppUrl.of(contextRoot);
+    }
 
     @AfterAll
     static void stopFake() {

@@ -25,9 +25,8 @@ import java.util.stream.Collectors;
  * follow redirects by itself, so tests can see and assert every hop.
  *
  * <p>Keep each server on one host name within a test, as a browser would (cookies are per host): the
- * application's URLs all from its {@code @ArquillianResource} URL ({@code http://localhost:18080/...} on Payara
- * Micro, {@code http://127.0.0.1:18080/...} on WildFly; the redirect URI follows the request's host, and the
- * Keycloak realm allows both), Keycloak's from {@link KeycloakServer} (always {@code localhost}: Keycloak derives
+ * application's URLs all from {@link AppUrl} ({@code http://127.0.0.1:18080/...} on both servers; the redirect URI
+ * follows the request's host, and the Keycloak realm allows it), Keycloak's from {@link KeycloakServer} (always {@code localhost}: Keycloak derives
  * its issuer from the request's host, and {@code pkce.issuer} must equal it exactly).
  */
 public final class BrowserlessClient {
@@ -159,6 +158,30 @@ public final class BrowserlessClient {
     /** A page navigation: {@link #getFollowing} with {@link #NAVIGATION} headers. */
     public Result navigate(String url) {
         return getFollowing(url, NAVIGATION);
+    }
+
+    /**
+     * Follows the one redirect {@code response} asks for, as a browser's navigation does: a GET of its
+     * {@code Location}, resolved against the response's URI, with {@link #NAVIGATION} headers.
+     *
+     * @throws AssertionError if the response has no {@code Location}
+     */
+    public HttpResponse<String> follow(HttpResponse<String> response) {
+        return follow(response, NAVIGATION);
+    }
+
+    /** {@link #follow(HttpResponse)} with these headers. */
+    public HttpResponse<String> follow(HttpResponse<String> response, Map<String, String> headers) {
+        return send(request(response.uri().resolve(location(response)), headers).GET().build());
+    }
+
+    /**
+     * @return the response's {@code Location} header, as sent
+     * @throws AssertionError if it has none (naming the status and the URI it answered)
+     */
+    public static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError(
+                "no Location in the " + response.statusCode() + " answer to " + response.uri()));
     }
 
     /**

@@ -20,6 +20,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  */
 public final class ExampleWar {
 
+    /** The context root the example is deployed at (its archive is named {@code example.war}). */
+    public static final String CONTEXT_ROOT = "example";
+
     private ExampleWar() {
     }
 

@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An in-process authorization server for fault injection and for asserting exactly what the client sent: the
  * JDK's HTTP server on 127.0.0.1. It approves every authorization request at once (no login page), issues codes
- * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #tokenMode} says.
+ * bound to the request's challenge and redirect URI, and answers the token endpoint as {@link #answerTokenRequests} says.
  * It revokes tokens (RFC 7009, {@code /revoke}, failing with {@link #revocationStatus} when told) and ends
  * sessions ({@code /end-session}, redirecting to {@code post_logout_redirect_uri}). Every request it receives is
  * recorded, and every secret it issued or received is remembered ({@link #secrets()}). An authorization request
@@ -43,9 +43,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         NOT_JSON,
         /** 200 JSON without {@code access_token}. */
         NO_ACCESS_TOKEN,
-        /** Answers after {@link #slowMillis}. */
+        /** Answers after {@link FakeAuthorizationServer#slowAnswersTake}. */
         SLOW,
-        /** 200 with {@link #tokenBody} as it is, of type {@link #tokenContentType}. */
+        /** 200 with {@link FakeAuthorizationServer#customTokenBody} as it is, of type {@link FakeAuthorizationServer#customTokenContentType}. */
         CUSTOM
     }
 
@@ -81,34 +81,34 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     /** Every code, access, refresh and ID token issued and every code_verifier received, for leak checks. */
     private final java.util.Set<String> secrets = ConcurrentHashMap.newKeySet();
 
-    public volatile TokenMode tokenMode = TokenMode.NORMAL;
-    public volatile long slowMillis = 3000;
+    private volatile TokenMode tokenMode = TokenMode.NORMAL;
+    private volatile long slowMillis = 3000;
     /** The body of {@link TokenMode#CUSTOM} answers. */
-    public volatile String tokenBody = "";
-    public volatile String tokenContentType = "application/json";
+    private volatile String tokenBody = "";
+    private volatile String tokenContentType = "application/json";
     /** The {@code token_type} of the tokens it issues. */
-    public volatile String tokenType = "Bearer";
+    private volatile String tokenType = "Bearer";
     /** The status of the discovery document; anything but 200 comes with an HTML body. */
-    public volatile int discoveryStatus = 200;
+    private volatile int discoveryStatus = 200;
     /** When set, the discovery document served instead of the right one. */
-    public volatile String discoveryDocument;
+    private volatile String discoveryDocument;
     /** When set, the authorize endpoint answers {@code error=} with it instead of a code. */
-    public volatile String authorizeError;
-    public volatile String authorizeErrorDescription;
+    private volatile String authorizeError;
+    private volatile String authorizeErrorDescription;
     /** The expected client secret; {@code null} for a public client. */
-    public volatile String clientSecret;
+    private volatile String clientSecret;
     /** The user name the fake signs in. */
-    public volatile String user = "fake-user";
+    private volatile String user = "fake-user";
     /** The {@code expires_in} of the access tokens it issues. */
-    public volatile int expiresIn = 300;
+    private volatile int expiresIn = 300;
     /** How long a refresh grant takes to answer, so that concurrent requests pile up behind it. */
-    public volatile long refreshDelayMillis;
+    private volatile long refreshDelayMillis;
     /** Whether token responses carry a {@code refresh_token}. */
-    public volatile boolean issueRefreshToken = true;
+    private volatile boolean issueRefreshToken = true;
     /** When set, refresh grants are answered with this OAuth error (400). */
-    public volatile String refreshError;
+    private volatile String refreshError;
     /** The status of the revocation endpoint's answers; anything but 200 revokes nothing. */
-    public volatile int revocationStatus = 200;
+    private volatile int revocationStatus = 200;
     private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
     private volatile String lastIdToken;
 
@@ -150,6 +150,102 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     /** Listens again on the same port. */
     public synchronized void resume() throws IOException {
         server = start(port);
+    }
+
+    /** How the token endpoint answers from now on (normal, slow, an error, a custom body). @return this server */
+    public FakeAuthorizationServer answerTokenRequests(TokenMode tokenMode) {
+        this.tokenMode = tokenMode;
+        return this;
+    }
+
+    /** How long a {@link TokenMode#SLOW} answer takes, in milliseconds (default 3000). @return this server */
+    public FakeAuthorizationServer slowAnswersTake(long slowMillis) {
+        this.slowMillis = slowMillis;
+        return this;
+    }
+
+    /** The body of {@link TokenMode#CUSTOM} answers. @return this server */
+    public FakeAuthorizationServer customTokenBody(String tokenBody) {
+        this.tokenBody = tokenBody;
+        return this;
+    }
+
+    /** The content type of {@link TokenMode#CUSTOM} answers (default {@code application/json}). @return this server */
+    public FakeAuthorizationServer customTokenContentType(String tokenContentType) {
+        this.tokenContentType = tokenContentType;
+        return this;
+    }
+
+    /** The {@code token_type} of the tokens it issues (default {@code Bearer}). @return this server */
+    public FakeAuthorizationServer issueTokenType(String tokenType) {
+        this.tokenType = tokenType;
+        return this;
+    }
+
+    /** The status of the discovery document; anything but 200 comes with an HTML body. @return this server */
+    public FakeAuthorizationServer answerDiscoveryWith(int discoveryStatus) {
+        this.discoveryStatus = discoveryStatus;
+        return this;
+    }
+
+    /** The discovery document served instead of the right one; {@code null}: the right one. @return this server */
+    public FakeAuthorizationServer serveDiscoveryDocument(String discoveryDocument) {
+        this.discoveryDocument = discoveryDocument;
+        return this;
+    }
+
+    /** The authorize endpoint answers {@code error=} with this instead of a code; {@code null}: a code. @return this server */
+    public FakeAuthorizationServer denyAuthorization(String authorizeError) {
+        this.authorizeError = authorizeError;
+        return this;
+    }
+
+    /** The {@code error_description} sent with {@link #denyAuthorization}. @return this server */
+    public FakeAuthorizationServer authorizationErrorDescription(String authorizeErrorDescription) {
+        this.authorizeErrorDescription = authorizeErrorDescription;
+        return this;
+    }
+
+    /** The client secret it expects; {@code null} for a public client. @return this server */
+    public FakeAuthorizationServer requireClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+        return this;
+    }
+
+    /** The user name it signs in (default {@code fake-user}). @return this server */
+    public FakeAuthorizationServer signInAs(String user) {
+        this.user = user;
+        return this;
+    }
+
+    /** The {@code expires_in} of the access tokens it issues, in seconds (default 300). @return this server */
+    public FakeAuthorizationServer tokensExpireIn(int expiresIn) {
+        this.expiresIn = expiresIn;
+        return this;
+    }
+
+    /** How long a refresh grant takes to answer, in milliseconds, so that concurrent requests pile up behind it. @return this server */
+    public FakeAuthorizationServer refreshesTake(long refreshDelayMillis) {
+        this.refreshDelayMillis = refreshDelayMillis;
+        return this;
+    }
+
+    /** Whether token responses carry a {@code refresh_token} (default yes). @return this server */
+    public FakeAuthorizationServer issueRefreshTokens(boolean issueRefreshToken) {
+        this.issueRefreshToken = issueRefreshToken;
+        return this;
+    }
+
+    /** Refresh grants are answered with this OAuth error (400); {@code null}: granted. @return this server */
+    public FakeAuthorizationServer refuseRefreshesWith(String refreshError) {
+        this.refreshError = refreshError;
+        return this;
+    }
+
+    /** The status of the revocation endpoint's answers; anything but 200 revokes nothing. @return this server */
+    public FakeAuthorizationServer answerRevocationsWith(int revocationStatus) {
+        this.revocationStatus = revocationStatus;
+        return this;
     }
 
     /** @return the issuer, {@code http://127.0.0.1:PORT} */

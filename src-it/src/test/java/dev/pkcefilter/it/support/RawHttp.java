@@ -35,6 +35,11 @@ public final class RawHttp {
      * @param body the body, decoded as UTF-8
      */
     public record Response(int status, Map<String, List<String>> headers, String body) {
+        /** @return the {@code Location} header; an AssertionError naming the status if there is none */
+        public String location() {
+            return header("Location").orElseThrow(() -> new AssertionError("no Location in a " + status + " answer"));
+        }
+
         public Optional<String> header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
