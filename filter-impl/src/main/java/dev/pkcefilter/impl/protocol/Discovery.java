@@ -60,12 +60,12 @@ public final class Discovery {
             try {
                 response = http.send(HttpRequest.newBuilder(location).timeout(http.timeout())
                         .header("Accept", "application/json").GET().build());
-            } catch (BoundedHttp.Failure e) {
+            } catch (TransportException e) {
                 // down or slow: worth trying again later; a document over the size bound is a wrong one
-                boolean isTransient = e.kind != TokenEndpointException.Failure.INVALID_RESPONSE;
+                boolean isTransient = e.kind() != TransportException.Kind.TOO_LARGE;
                 throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + e.getMessage()
                         + (isTransient ? ". Check pkce.issuer and that the authorization server is running." : "."),
-                        isTransient, e.getCause());
+                        isTransient, e);
             }
             if (response.status() == 404) {
                 tried.add(location + " (404)");

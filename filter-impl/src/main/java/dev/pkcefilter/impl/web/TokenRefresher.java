@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.RefreshTokenGrant;
 import dev.pkcefilter.impl.protocol.TokenEndpointException;
 import dev.pkcefilter.impl.protocol.TokenRequest;
 import dev.pkcefilter.impl.session.SessionStore;
@@ -168,7 +169,7 @@ final class TokenRefresher {
         TokenRequest request;
         try {
             request = new TokenRequest(context.endpoints().get().tokenEndpoint(),
-                    TokenRequest.refreshTokenGrant(current.refreshToken().orElseThrow(), config.scope()),
+                    new RefreshTokenGrant(current.refreshToken().orElseThrow()), // RFC 6749 §6: keeps the granted scope
                     config.clientAuthentication(), config.audience());
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());

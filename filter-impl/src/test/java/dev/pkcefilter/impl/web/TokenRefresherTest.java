@@ -149,7 +149,8 @@ class TokenRefresherTest {
         }
         pool.shutdown();
         assertEquals(1, bodies.size(), "one refresh request for 50 concurrent requests");
-        assertEquals("grant_type=refresh_token&refresh_token=rt-1&scope=openid&client_id=client", bodies.get(0));
+        // RFC 6749 §6: no scope, so the server keeps the granted one
+        assertEquals("grant_type=refresh_token&refresh_token=rt-1&client_id=client", bodies.get(0));
     }
 
     @Test
