@@ -94,14 +94,18 @@ public final class Discovery {
     }
 
     private ProviderMetadata parse(URI issuer, URI location, String body) {
-        Map<String, Object> json = JsonObjects.parse(jsonb, body).orElseThrow(() -> new DiscoveryException(
-                "Discovery of " + issuer + " failed: " + location + " is not a JSON object.", false, null));
+        Map<String, Object> json;
+        try {
+            json = JsonObjects.read(jsonb, body, location.toString());
+        } catch (InvalidResponseException e) {
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + e.getMessage() + ".", false, null);
+        }
         Optional<String> documentIssuer = JsonObjects.string(json, "issuer");
         if (documentIssuer.isEmpty() || !documentIssuer.get().equals(issuer.toString())) {
             // RFC 8414 §3.3: a document for another issuer must not be used (mix-up, RFC 9700 §4.4)
             throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " names the issuer '"
-                    + documentIssuer.orElse("(none)") + "'. Set pkce.issuer to exactly the issuer the server"
-                    + " announces, trailing slash included.", false, null);
+                    + documentIssuer.map(i -> RemoteText.clean(i, 200)).orElse("(none)") + "'. Set pkce.issuer to"
+                    + " exactly the issuer the server announces, trailing slash included.", false, null);
         }
         List<String> problems = new ArrayList<>();
         URI authorization = endpoint(json, "authorization_endpoint", true, problems);
