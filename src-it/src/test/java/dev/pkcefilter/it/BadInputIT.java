@@ -220,10 +220,11 @@ class BadInputIT extends AgainstFakeServer {
     }
 
     @Test
-    void aRefreshWithAnotherTokenTypeIsAFailedRefresh() {
-        fake.expiresIn = 20; // within the default refresh skew of 30 s: every request refreshes first
+    void aRefreshWithAnotherTokenTypeIsAFailedRefresh() throws InterruptedException {
+        fake.expiresIn = 4; // due for refresh after half its lifetime: 2 s, within the default refresh skew of 30 s
         BrowserlessClient browser = new BrowserlessClient();
         String first = hash(browser.navigate(base + "app/servlet").response());
+        Thread.sleep(2_100);
         int refreshes = fake.refreshGrants();
         fake.tokenType = "mac";
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refresh against the real Keycloak: client {@code pkce-short-lived} gets 15-second access tokens, and with a
- * 10-second refresh skew the example refreshes five seconds after login. The user stays signed in, the token
+ * 10-second refresh skew, cut to half the token's lifetime, the example refreshes 7.5 seconds after login. The user stays signed in, the token
  * changes, and the new token works at Keycloak's userinfo endpoint.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -51,7 +51,7 @@ class KeycloakRefreshIT {
         assertEquals(200, login.status(), () -> login.hops() + "\n" + login.body());
         String before = hash(login.body());
 
-        Thread.sleep(6_000); // now within the refresh skew of the 15-second token
+        Thread.sleep(8_000); // now within half the lifetime of the 15-second token
 
         HttpResponse<String> after = browser.get(base + "app/token", BrowserlessClient.XHR);
         assertEquals(200, after.statusCode(), "still signed in, without a new login: " + after.body());

@@ -143,7 +143,7 @@ class LeakIT extends AgainstFakeServer {
     }
 
     private void refreshesAndARefusedRefresh() throws InterruptedException {
-        fake.expiresIn = SKEW_SECONDS + 1; // due for refresh a second after it is issued
+        fake.expiresIn = 2; // due for refresh a second after it is issued (half its lifetime, within the skew)
         BrowserlessClient browser = signedIn();
         for (int round = 0; round < 2; round++) {
             Thread.sleep(1_200);

@@ -134,8 +134,7 @@ public class PkceFilterBenchmark {
                 ClientAuthMethod.NONE, SCOPE, Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
                 Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10), false, Set.of("bearer")),
-                Clock.systemUTC(),
-                tokenEndpoint);
+                Clock.systemUTC(), tokenEndpoint, false);
     }
 
     /**

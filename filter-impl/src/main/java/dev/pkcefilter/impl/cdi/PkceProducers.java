@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.pkcefilter.AccessToken;
 import dev.pkcefilter.AuthorizationServer;
+import dev.pkcefilter.impl.events.CurrentAccessToken;
 import dev.pkcefilter.impl.session.TokenSet;
 import dev.pkcefilter.impl.web.PkceContext;
 import dev.pkcefilter.impl.web.PkceFilter;

@@ -35,7 +35,7 @@ public final class Discovery {
         private static final long serialVersionUID = 1L;
         private final boolean isTransient;
 
-        DiscoveryException(String message, boolean isTransient, Throwable cause) {
+        public DiscoveryException(String message, boolean isTransient, Throwable cause) {
             super(message, cause);
             this.isTransient = isTransient;
         }

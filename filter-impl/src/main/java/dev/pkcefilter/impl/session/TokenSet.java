@@ -13,8 +13,10 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * {@code Optional}. {@code toString()} shows no token.
  *
  * <p>Its serialized form is part of the session a cluster replicates, and a session written by one version of the
- * library must be read by the next (a rolling update): the fields, their names and types, and
- * {@code serialVersionUID} stay as they are; {@code SerializedFormTest} reads bytes written by this format.
+ * library must be read by the next and the one before (a rolling update): {@code serialVersionUID} and the fields,
+ * their names and types stay as they are. A field may be added (a compatible change, Java Object Serialization
+ * Specification §5.6.2: an older node ignores it, a newer one reads it as 0 from older bytes): version 2 added
+ * {@link #issuedAtMillis}. {@code SerializedFormTest} reads bytes written by each format.
  */
 @Immutable
 public final class TokenSet implements Serializable {
@@ -30,15 +32,18 @@ public final class TokenSet implements Serializable {
     private final String scope;
     private final String refreshToken;
     private final String idToken;
+    /** When the access token's lifetime began (the response arrived), epoch milliseconds; 0 when not known. */
+    private final long issuedAtMillis;
 
     private TokenSet(String accessToken, String tokenType, long expiresAtMillis, String scope, String refreshToken,
-                     String idToken) {
+                     String idToken, long issuedAtMillis) {
         this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
         this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
         this.expiresAtMillis = expiresAtMillis;
         this.scope = Objects.requireNonNull(scope, "scope");
         this.refreshToken = refreshToken;
         this.idToken = idToken;
+        this.issuedAtMillis = issuedAtMillis;
     }
 
     /**
@@ -46,13 +51,25 @@ public final class TokenSet implements Serializable {
      *
      * @param response the response
      * @param requestedScope the scope asked for, granted when the response lists none (RFC 6749 §5.1)
+     * @param receivedAt when the response arrived: the start of the access token's lifetime
      * @return the token set
+     */
+    public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt) {
+        return new TokenSet(response.accessToken(), response.tokenType(),
+                response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
+                response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
+                response.idToken().orElse(null), receivedAt.toEpochMilli());
+    }
+
+    /**
+     * The tokens of a token response whose arrival is not known (tests, figures): {@link #isFreshAt} then keeps the
+     * whole refresh skew, as for a session written before version 2.
      */
     public static TokenSet from(TokenResponse response, String requestedScope) {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
-                response.idToken().orElse(null));
+                response.idToken().orElse(null), 0);
     }
 
     /**
@@ -60,13 +77,14 @@ public final class TokenSet implements Serializable {
      * keeps it (§5.1: the server may issue a new one); likewise a missing scope or ID token keeps this one's.
      *
      * @param response the refresh response
+     * @param receivedAt when the response arrived: the start of the new access token's lifetime
      * @return the new token set
      */
-    public TokenSet refreshedBy(TokenResponse response) {
+    public TokenSet refreshedBy(TokenResponse response, Instant receivedAt) {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(scope), response.refreshToken().orElse(refreshToken),
-                response.idToken().orElse(idToken));
+                response.idToken().orElse(idToken), receivedAt.toEpochMilli());
     }
 
     /** @return the access token; never log it */
@@ -107,6 +125,24 @@ public final class TokenSet implements Serializable {
      */
     public boolean isValidAt(long nowMillis) {
         return nowMillis < expiresAtMillis;
+    }
+
+    /**
+     * Whether the access token is still far enough from its expiry not to be refreshed yet; cheap, for the filter's
+     * hot path. The refresh is due {@code skewMillis} before expiry, or half the token's lifetime before when that
+     * is shorter: a token that lives less than twice the skew is refreshed at most once per half lifetime, not on
+     * every request (a server issuing 10-second tokens under a 30-second skew).
+     *
+     * @param nowMillis the time, epoch milliseconds
+     * @param skewMillis {@code pkce.refresh-skew}
+     * @return whether no refresh is due yet
+     */
+    public boolean isFreshAt(long nowMillis, long skewMillis) {
+        long skew = skewMillis;
+        if (issuedAtMillis != 0 && expiresAtMillis != UNKNOWN) {
+            skew = Math.min(skewMillis, Math.max(0, expiresAtMillis - issuedAtMillis) / 2);
+        }
+        return nowMillis < expiresAtMillis - skew;
     }
 
     @Override

@@ -138,7 +138,7 @@ final class CallbackHandler {
         }
         // 5. a new session id against session fixation (RFC 9700 §4.7 via OWASP), then the tokens
         request.changeSessionId();
-        TokenSet tokenSet = TokenSet.from(tokens, config.scope());
+        TokenSet tokenSet = TokenSet.from(tokens, config.scope(), context.clock().instant());
         context.store().storeTokens(session, tokenSet);
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
         context.events().loginSucceeded(tokenSet);

@@ -1,9 +1,12 @@
 package dev.pkcefilter.impl.web;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.Discovery;
@@ -11,20 +14,33 @@ import dev.pkcefilter.impl.protocol.ProviderMetadata;
 
 /**
  * The authorization server's endpoints: the configured ones, completed by discovery from {@code pkce.issuer}.
- * Discovery runs once and its result is kept; when the server could not be reached it is tried again on the
- * next login instead of failing the deployment, while a wrong document always fails.
+ * Discovery runs once and its result is kept; when the server could not be reached it is tried again at first use
+ * instead of failing the deployment, while a wrong document always fails the deployment.
+ *
+ * <p>Tried again at first use, one request at a time: a request that finds another one discovering, or comes
+ * during the back-off after a failure ({@link #FIRST_BACK_OFF}, doubling up to {@link #MAX_BACK_OFF}), fails at
+ * once instead of waiting {@code pkce.http-timeout} in turn, so that N requests never wait N timeouts.
  */
 public final class Endpoints {
 
     private static final System.Logger LOG = System.getLogger(Endpoints.class.getName());
 
+    static final Duration FIRST_BACK_OFF = Duration.ofSeconds(5);
+    static final Duration MAX_BACK_OFF = Duration.ofSeconds(60);
+
     private final ClientConfiguration config;
     private final Discovery discovery;
+    private final Clock clock;
+    private final ReentrantLock discovering = new ReentrantLock();
     private volatile ProviderMetadata metadata;
+    /** Before this time (epoch milliseconds) discovery is not tried again; 0 at first. */
+    private volatile long retryAtMillis;
+    private volatile Duration backOff = FIRST_BACK_OFF;
 
-    Endpoints(ClientConfiguration config, Discovery discovery) {
+    Endpoints(ClientConfiguration config, Discovery discovery, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.clock = Objects.requireNonNull(clock, "clock");
         if (config.authorizationEndpoint().isPresent() && config.tokenEndpoint().isPresent()) {
             this.metadata = new ProviderMetadata(config.issuer(), config.authorizationEndpoint().get(),
                     config.tokenEndpoint().get(), config.revocationEndpoint(), config.endSessionEndpoint(),
@@ -50,15 +66,27 @@ public final class Endpoints {
 
     /**
      * @return the endpoints
-     * @throws Discovery.DiscoveryException when they are not known and discovery fails
+     * @throws Discovery.DiscoveryException when they are not known and discovery fails, is being tried by another
+     *         request, or waits for its back-off after a failure
      */
     public ProviderMetadata get() {
         ProviderMetadata known = metadata;
         if (known != null) {
             return known;
         }
-        synchronized (this) {
-            if (metadata == null) {
+        if (!discovering.tryLock()) {
+            throw unavailable("another request is discovering them now");
+        }
+        try {
+            if (metadata != null) {
+                return metadata;
+            }
+            long now = clock.millis();
+            if (now < retryAtMillis) {
+                throw unavailable("discovery failed a moment ago and is tried again in "
+                        + ((retryAtMillis - now + 999) / 1000) + " s");
+            }
+            try {
                 ProviderMetadata found = discovery.discover(config.issuer().orElseThrow());
                 metadata = new ProviderMetadata(found.issuer(),
                         config.authorizationEndpoint().orElse(found.authorizationEndpoint()),
@@ -66,9 +94,20 @@ public final class Endpoints {
                         config.revocationEndpoint().or(found::revocationEndpoint),
                         config.endSessionEndpoint().or(found::endSessionEndpoint),
                         found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods());
+                return metadata;
+            } catch (Discovery.DiscoveryException e) {
+                retryAtMillis = clock.millis() + backOff.toMillis();
+                backOff = backOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0 ? MAX_BACK_OFF : backOff.multipliedBy(2);
+                throw e;
             }
-            return metadata;
+        } finally {
+            discovering.unlock();
         }
+    }
+
+    private Discovery.DiscoveryException unavailable(String why) {
+        return new Discovery.DiscoveryException("The endpoints of " + config.issuer().map(Object::toString)
+                .orElse("the authorization server") + " are not known yet: " + why + ".", true, null);
     }
 
     /** @return the endpoints if they are known already, without discovering */

@@ -6,12 +6,14 @@ import java.time.Clock;
 import java.util.Objects;
 
 import dev.pkcefilter.PkceFilterException;
-import dev.pkcefilter.impl.cdi.PkceEvents;
+import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.RevocationClient;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
+import dev.pkcefilter.impl.refresh.RefreshExchange;
+import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -37,27 +39,32 @@ public final class PkceContext implements AutoCloseable {
     private final PkceEvents events;
     private final TokenRefresher refresher;
 
-    PkceContext(ClientConfiguration config, Clock clock) {
+    /**
+     * @param distributable whether the application is {@code <distributable/>} ({@link Distributable})
+     */
+    PkceContext(ClientConfiguration config, Clock clock, boolean distributable) {
         this(config, clock, HttpClient.newBuilder()
                 .connectTimeout(config.httpTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
+                .build(), distributable);
     }
 
     /** With the given HTTP client towards the authorization server (the benchmarks answer in-process). */
-    PkceContext(ClientConfiguration config, Clock clock, HttpClient client) {
+    PkceContext(ClientConfiguration config, Clock clock, HttpClient client, boolean distributable) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new SecureRandom();
         this.jsonb = JsonbBuilder.create();
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
-        this.endpoints = new Endpoints(config, new Discovery(http, jsonb, config.allowInsecureHttp()));
+        this.endpoints = new Endpoints(config, new Discovery(http, jsonb, config.allowInsecureHttp()), clock);
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock,
                 config.acceptedTokenTypes());
         this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
         this.events = new PkceEvents(jsonb);
-        this.refresher = new TokenRefresher(this);
+        this.refresher = new TokenRefresher(new RefreshExchange(() -> endpoints.get().tokenEndpoint(), tokenClient,
+                config.clientAuthentication(), config.audience(), clock), store, events, clock, config.refreshSkew(),
+                config.httpTimeout(), distributable);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.List;
 
 import dev.pkcefilter.impl.config.UrlPattern;
+import dev.pkcefilter.impl.refresh.RefreshDecision;
+import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.servlet.FilterChain;
@@ -28,8 +30,9 @@ import jakarta.servlet.http.HttpSession;
  * }</pre>
  *
  * <p>The path of a signed-in request with a fresh token does no I/O, parsing or locking: one session attribute
- * read and a time comparison. Within {@code pkce.refresh-skew} of expiry the token is refreshed first, once per
- * session ({@link TokenRefresher}).
+ * read and a time comparison. Within {@code pkce.refresh-skew} of expiry (at most half the token's lifetime) the
+ * token is refreshed first, once per session: {@link TokenRefresher} decides what becomes of the request, this
+ * filter applies it.
  */
 public class PkceFilter extends HttpFilter {
 
@@ -70,28 +73,12 @@ public class PkceFilter extends HttpFilter {
         TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
         if (tokens != null) {
             long now = context.clock().millis();
-            if (tokens.isValidAt(now + refreshSkewMillis)) { // the hot path: fresh enough
+            if (tokens.isFreshAt(now, refreshSkewMillis)) { // the hot path: fresh enough
                 pass(tokens, request, response, chain);
                 return;
             }
             if (tokens.refreshToken().isPresent()) {
-                TokenRefresher.Outcome outcome = refresher.refresh(session, tokens);
-                switch (outcome.kind()) {
-                    case REFRESHED -> pass(outcome.tokens(), request, response, chain);
-                    case REFUSED -> loginStarter.unauthenticated(request, response);
-                    case UNAVAILABLE, CONTENDED -> {
-                        if (tokens.isValidAt(now)) {
-                            pass(tokens, request, response, chain); // still valid: go on with it
-                        } else if (outcome.kind() == TokenRefresher.Kind.UNAVAILABLE
-                                && RequestKind.isNavigation(request)) {
-                            loginStarter.unauthenticated(request, response);
-                        } else {
-                            // CONTENDED: maybe another node of a cluster rotated the refresh token; a login would
-                            // write this node's copy of the session over the other node's new tokens
-                            Responses.serviceUnavailable(response);
-                        }
-                    }
-                }
+                apply(refresher.decide(session, tokens, RequestKind.isNavigation(request)), request, response, chain);
                 return;
             }
             if (tokens.isValidAt(now)) { // no refresh token: use it until it expires
@@ -100,6 +87,19 @@ public class PkceFilter extends HttpFilter {
             }
         }
         loginStarter.unauthenticated(request, response);
+    }
+
+    private void apply(RefreshDecision decision, HttpServletRequest request, HttpServletResponse response,
+                       FilterChain chain) throws IOException, ServletException {
+        if (decision instanceof RefreshDecision.Pass pass) {
+            pass(pass.tokens(), request, response, chain);
+        } else if (decision instanceof RefreshDecision.Unavailable unavailable) {
+            Responses.serviceUnavailable(response, unavailable.retryAfterSeconds());
+        } else if (decision instanceof RefreshDecision.Unauthorized) {
+            Responses.unauthorized(response);
+        } else {
+            loginStarter.unauthenticated(request, response); // a navigation: a new login
+        }
     }
 
     private static void pass(TokenSet tokens, HttpServletRequest request, HttpServletResponse response,

@@ -58,7 +58,8 @@ public final class PkceInitializer implements ServletContainerInitializer {
                     + e.getMessage());
             throw e;
         }
-        PkceContext context = new PkceContext(config, Clock.systemUTC());
+        boolean distributable = Distributable.of(servletContext);
+        PkceContext context = new PkceContext(config, Clock.systemUTC(), distributable);
         try {
             context.endpoints().discoverEagerly();
         } catch (PkceFilterException e) {
@@ -104,7 +105,8 @@ public final class PkceInitializer implements ServletContainerInitializer {
         }
         LOG.log(Level.INFO, "pkce-filter protects " + config.protectedPaths() + " of " + servletContext.getContextPath()
                 + " for client " + config.clientId() + "; callback at " + config.callbackPath() + ", logout at "
-                + config.logoutPath());
+                + config.logoutPath() + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
+                + " in mind" : ""));
     }
 
     private static FilterRegistration declaredFilter(ServletContext servletContext) {

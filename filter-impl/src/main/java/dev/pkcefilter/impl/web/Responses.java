@@ -38,11 +38,15 @@ final class Responses {
                 + " of this application in the browser to sign in.\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** 503 for a script whose token expired while the authorization server cannot refresh it. */
-    static void serviceUnavailable(HttpServletResponse response) throws IOException {
+    /**
+     * 503 for a script whose token expired while it cannot be renewed now.
+     *
+     * @param retryAfterSeconds when to try again ({@code Retry-After}, RFC 9110 §10.2.3)
+     */
+    static void serviceUnavailable(HttpServletResponse response, long retryAfterSeconds) throws IOException {
         noStore(response);
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setHeader("Retry-After", "5");
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         response.setContentType("application/json;charset=UTF-8");
         response.getOutputStream().write(("{\"error\":\"temporarily_unavailable\",\"message\":\"The session's"
                 + " token expired and the authorization server cannot renew it now. Try again shortly.\"}")

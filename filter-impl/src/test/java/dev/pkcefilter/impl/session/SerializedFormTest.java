@@ -1,6 +1,7 @@
 package dev.pkcefilter.impl.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,9 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * {@code java -cp "filter-impl/target/test-classes:OLD/filter-impl/target/classes:OLD/filter-api/target/classes:SERVLET_API_JAR"
  * dev.pkcefilter.impl.session.SerializedFormTest filter-impl/src/test/resources/dev/pkcefilter/impl/session}.
  * Never write them again for a new version: add a {@code -v2} beside them, and keep reading the old ones.
+ *
+ * <p>{@code token-set-v2.ser} holds the form of 0.2.0, which added {@code issuedAtMillis} to {@link TokenSet} (a
+ * compatible change: the field of an older form reads as 0). Written by {@link #main} with this build's classes.
  */
 class SerializedFormTest {
 
@@ -40,6 +44,14 @@ class SerializedFormTest {
                 Optional.of("openid profile"), Optional.of("refresh-token-v1"), Optional.of("id-token-v1")), "openid");
     }
 
+    static final Instant RECEIVED = Instant.parse("2029-12-31T23:55:00Z");
+
+    static TokenSet tokenSetV2() {
+        return TokenSet.from(new TokenResponse("access-token-v2", "Bearer", Optional.of(EXPIRY),
+                Optional.of("openid profile"), Optional.of("refresh-token-v2"), Optional.of("id-token-v2")), "openid",
+                RECEIVED);
+    }
+
     static PendingLogins pendingLogins() {
         return new PendingLogins(List.of(new PendingLogin(new State("state-v1"),
                 new CodeVerifier("verifier-v1-" + "a".repeat(40)), URI.create("https://app.example/oauth/callback"),
@@ -49,8 +61,7 @@ class SerializedFormTest {
     /** Writes the resources this test reads; see the class comment. */
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args[0]);
-        Files.write(folder.resolve("token-set-v1.ser"), PendingLoginsTest.serialize(tokenSet()));
-        Files.write(folder.resolve("pending-logins-v1.ser"), PendingLoginsTest.serialize(pendingLogins()));
+        Files.write(folder.resolve("token-set-v2.ser"), PendingLoginsTest.serialize(tokenSetV2()));
     }
 
     private static Object read(String resource) throws IOException, ClassNotFoundException {
@@ -73,6 +84,25 @@ class SerializedFormTest {
     }
 
     @Test
+    void aTokenSetOfVersion1KeepsTheWholeRefreshSkew() throws Exception {
+        TokenSet tokens = (TokenSet) read("token-set-v1.ser");
+        assertTrue(tokens.isFreshAt(EXPIRY.toEpochMilli() - 30_001, 30_000));
+        assertFalse(tokens.isFreshAt(EXPIRY.toEpochMilli() - 30_000, 30_000));
+    }
+
+    @Test
+    void readsATokenSetWrittenByVersion2() throws Exception {
+        TokenSet tokens = (TokenSet) read("token-set-v2.ser");
+
+        assertEquals("access-token-v2", tokens.accessToken());
+        assertEquals(Optional.of(EXPIRY), tokens.expiresAt());
+        assertEquals(Optional.of("refresh-token-v2"), tokens.refreshToken());
+        // a 5-minute lifetime from RECEIVED: the 300-second skew is cut to half of it
+        assertTrue(tokens.isFreshAt(EXPIRY.toEpochMilli() - 150_001, 300_000));
+        assertFalse(tokens.isFreshAt(EXPIRY.toEpochMilli() - 150_000, 300_000));
+    }
+
+    @Test
     void readsPendingLoginsWrittenByVersion1() throws Exception {
         PendingLogins pending = (PendingLogins) read("pending-logins-v1.ser");
 
@@ -85,11 +115,12 @@ class SerializedFormTest {
     }
 
     @Test
-    void writesTheSameBytesAsVersion1() throws Exception {
-        try (InputStream in = SerializedFormTest.class.getResourceAsStream("token-set-v1.ser")) {
+    void writesTheSameBytesAsVersion2() throws Exception {
+        try (InputStream in = SerializedFormTest.class.getResourceAsStream("token-set-v2.ser")) {
             assertEquals(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1),
-                    new String(PendingLoginsTest.serialize(tokenSet()), java.nio.charset.StandardCharsets.ISO_8859_1),
-                    "TokenSet's serialized form changed: a node of the new version would drop the sessions of an old one");
+                    new String(PendingLoginsTest.serialize(tokenSetV2()), java.nio.charset.StandardCharsets.ISO_8859_1),
+                    "TokenSet's serialized form changed: check that nodes of the versions before still read it, and"
+                    + " add a token-set-v3.ser");
         }
     }
 

@@ -197,7 +197,7 @@ class SessionStoreTest {
                 Optional.of("RT"), Optional.empty()), "openid");
         store.storeTokens(fake.session, tokens);
         store.storeTokens(fake.session, tokens.refreshedBy(new TokenResponse("AT2", "Bearer", Optional.empty(),
-                Optional.empty(), Optional.of("RT2"), Optional.empty())));
+                Optional.empty(), Optional.of("RT2"), Optional.empty()), Instant.now()));
         store.dropTokens(fake.session);
 
         assertEquals(List.of(SessionStore.PENDING, SessionStore.PENDING, SessionStore.PENDING, SessionStore.TOKENS,

@@ -115,4 +115,46 @@ class TokenSetTest {
         assertEquals(tokens.refreshToken(), copy.refreshToken());
         assertEquals(Optional.empty(), copy.idToken());
     }
+
+    private static final long SKEW = 30_000;
+
+    private static TokenSet issued(Instant receivedAt, long lifetimeSeconds) {
+        return TokenSet.from(response(Optional.of(receivedAt.plusSeconds(lifetimeSeconds)), Optional.empty()), "",
+                receivedAt);
+    }
+
+    @Test
+    void isRefreshedTheSkewBeforeExpiry() {
+        TokenSet tokens = issued(EXPIRY.minusSeconds(300), 300);
+        assertTrue(tokens.isFreshAt(EXPIRY.toEpochMilli() - SKEW - 1, SKEW));
+        assertFalse(tokens.isFreshAt(EXPIRY.toEpochMilli() - SKEW, SKEW));
+    }
+
+    /** A token shorter-lived than twice the skew would be due on arrival, and refreshed on every request. */
+    @Test
+    void aShortLivedTokenIsRefreshedHalfWayThroughItsLifetime() {
+        Instant received = EXPIRY.minusSeconds(10);
+        TokenSet tokens = issued(received, 10);
+        assertTrue(tokens.isFreshAt(received.toEpochMilli(), SKEW), "fresh on arrival");
+        assertTrue(tokens.isFreshAt(received.toEpochMilli() + 4_999, SKEW));
+        assertFalse(tokens.isFreshAt(received.toEpochMilli() + 5_000, SKEW));
+    }
+
+    @Test
+    void aTokenExpiredOnArrivalIsNeverFresh() {
+        assertFalse(issued(EXPIRY, 0).isFreshAt(EXPIRY.toEpochMilli(), SKEW));
+    }
+
+    @Test
+    void withoutItsArrivalTheWholeSkewCounts() {
+        TokenSet tokens = TokenSet.from(response(Optional.of(EXPIRY), Optional.empty()), ""); // as written by 0.1.0
+        assertTrue(tokens.isFreshAt(EXPIRY.toEpochMilli() - SKEW - 1, SKEW));
+        assertFalse(tokens.isFreshAt(EXPIRY.toEpochMilli() - SKEW, SKEW));
+    }
+
+    @Test
+    void withoutALifetimeItStaysFresh() {
+        TokenSet tokens = TokenSet.from(response(Optional.empty(), Optional.empty()), "", EXPIRY);
+        assertTrue(tokens.isFreshAt(Long.MAX_VALUE - SKEW - 1, SKEW));
+    }
 }

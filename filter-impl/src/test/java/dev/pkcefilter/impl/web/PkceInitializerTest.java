@@ -19,6 +19,7 @@ import java.util.Set;
 import com.sun.net.httpserver.HttpServer;
 import dev.pkcefilter.PkceConfiguration;
 import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -77,7 +78,7 @@ class PkceInitializerTest {
                         Optional.of(Instant.now().plusSeconds(10)), Optional.empty(), Optional.of("rt-" + id),
                         Optional.empty()), "openid");
                 context.store().storeTokens(session, tokens);
-                assertEquals(TokenRefresher.Kind.CONTENDED, refresher.refresh(session, tokens).kind());
+                refresher.decide(session, tokens, false); // refused: remembered, as the application is distributable
             }
             assertEquals(2, refresher.remembered());
             HttpSessionListener sessions = listeners.stream().filter(HttpSessionListener.class::isInstance)
@@ -98,6 +99,8 @@ class PkceInitializerTest {
             case "getInitParameter" -> initParameters.get((String) args[0]);
             case "getClassLoader" -> getClass().getClassLoader();
             case "getContextPath" -> "/app";
+            case "getResourceAsStream" -> "/WEB-INF/web.xml".equals(args[0]) ? new java.io.ByteArrayInputStream(
+                    "<web-app><distributable/></web-app>".getBytes(StandardCharsets.UTF_8)) : null;
             case "setAttribute" -> attributes.put((String) args[0], args[1]);
             case "getAttribute" -> attributes.get((String) args[0]);
             case "addListener" -> listeners.add(assertInstanceOf(EventListener.class, args[0]));

@@ -126,7 +126,7 @@ final class SessionFigures {
     static RefreshCount refreshUnderLoad(FakeAuthorizationServer fake, String protectedUrl, int concurrent)
             throws Exception {
         fake.reset();
-        fake.expiresIn = 6; // due for refresh (skew 5 s) a second after login
+        fake.expiresIn = 2; // due for refresh a second after login (half its lifetime, within the skew of 5 s)
         BrowserlessClient browser = new BrowserlessClient();
         int status = browser.navigate(protectedUrl).status();
         if (status != 200) {

@@ -215,7 +215,7 @@ abstract class ClusterContract {
     /** One round of the race, with a new browser; @return what happened, for the figures */
     private String raceRound(int round) throws Exception {
         fake.reset();
-        fake.expiresIn = SKEW_SECONDS + 4; // due for refresh after 4 s, valid for 9
+        fake.expiresIn = 2 * SKEW_SECONDS; // due for refresh after 5 s (the skew, half its lifetime), valid for 10
         balancer.rotating(true);
         raced = new BrowserlessClient(balancer);
         BrowserlessClient.Result login = raced.navigate(balancer.url(APP));
@@ -225,7 +225,7 @@ abstract class ClusterContract {
         for (int node = 0; node < 2; node++) {
             raced.get(balancer.on(node, ServerCluster.CONTEXT + "/public/events"), Map.of()); // forget older events
         }
-        Thread.sleep(4_500);
+        Thread.sleep(SKEW_SECONDS * 1_000 + 500);
         fake.expiresIn = 300;
         fake.refreshDelayMillis = 1_000; // the other node's requests arrive while the first refresh is under way
 

@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.cdi;
+package dev.pkcefilter.impl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -75,7 +75,7 @@ class SecretsNeverPrintTest {
                     new TokenRequest(URI.create("https://login.example.com/token"),
                             new RefreshTokenGrant(REFRESH_TOKEN, Optional.of("openid")), post, Optional.empty()),
                     new AuthorizationCodeGrant(CODE, REDIRECT, VERIFIER), new RefreshTokenGrant(REFRESH_TOKEN),
-                    response, tokens, tokens.refreshedBy(response), Optional.of(tokens),
+                    response, tokens, tokens.refreshedBy(response, Instant.now()), Optional.of(tokens),
                     login, pending, pending.take(STATE.value(), NOW, Duration.ofMinutes(10)),
                     new AuthorizationRequest(URI.create("https://login.example.com/authorize"), "shop", REDIRECT,
                             "openid", STATE, VERIFIER.challenge(), Optional.empty(), Map.of()),

@@ -1,8 +1,9 @@
-package dev.pkcefilter.impl.cdi;
+package dev.pkcefilter.impl.events;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.pkcefilter.event.LoggedOut;
 import dev.pkcefilter.event.LoginFailed;
@@ -22,9 +23,17 @@ public final class PkceEvents {
     private static final System.Logger LOG = System.getLogger(PkceEvents.class.getName());
 
     private final Jsonb jsonb;
+    private final Consumer<Object> sink;
 
+    /** Events to the application's CDI observers. */
     public PkceEvents(Jsonb jsonb) {
+        this(jsonb, PkceEvents::fireToCdi);
+    }
+
+    /** Events to {@code sink} (tests). */
+    public PkceEvents(Jsonb jsonb, Consumer<Object> sink) {
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     public void loginSucceeded(TokenSet tokens) {
@@ -47,7 +56,11 @@ public final class PkceEvents {
         fire(new LoggedOut());
     }
 
-    private static void fire(Object event) {
+    private void fire(Object event) {
+        sink.accept(event);
+    }
+
+    private static void fireToCdi(Object event) {
         try {
             CDI.current().getBeanManager().getEvent().fire(event);
         } catch (IllegalStateException e) { // no CDI container for this application

@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.cdi;
+package dev.pkcefilter.impl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.cdi;
+package dev.pkcefilter.impl.events;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,14 +15,14 @@ import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.json.bind.Jsonb;
 
 /** The {@link AccessToken} of one request; {@code toString()} never shows the token. */
-final class CurrentAccessToken implements AccessToken {
+public final class CurrentAccessToken implements AccessToken {
 
     private final TokenSet tokens; // null: no token on this request
     private final Jsonb jsonb;
     private Set<String> scopes;
     private Map<String, Object> idTokenClaims;
 
-    CurrentAccessToken(TokenSet tokens, Jsonb jsonb) {
+    public CurrentAccessToken(TokenSet tokens, Jsonb jsonb) {
         this.tokens = tokens;
         this.jsonb = jsonb;
     }
