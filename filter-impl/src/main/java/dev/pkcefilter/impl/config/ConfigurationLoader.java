@@ -306,8 +306,8 @@ public final class ConfigurationLoader {
      * WARNING at every start names them instead.
      */
     private boolean allowInsecureHttp() {
-        boolean allowed = parse(ConfigKey.ALLOW_INSECURE_HTTP, false, v -> v.equalsIgnoreCase("true") ? Optional.of(true)
-                : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
+        boolean allowed = parse(ConfigKey.ALLOW_INSECURE_HTTP, false, v -> v.equalsIgnoreCase("true")
+                ? Optional.of(true) : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
         if (allowed) {
             return true;
         }

@@ -67,7 +67,8 @@ public final class BoundedHttp {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HttpTimeoutException) {
-                throw new TransportException(TransportException.Kind.TIMEOUT, "did not answer within " + timeout, cause);
+                throw new TransportException(TransportException.Kind.TIMEOUT, "did not answer within " + timeout,
+                        cause);
             }
             if (cause instanceof TooLarge) {
                 throw new TransportException(TransportException.Kind.TOO_LARGE,

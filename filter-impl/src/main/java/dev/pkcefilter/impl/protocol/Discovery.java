@@ -137,7 +137,8 @@ public final class Discovery {
                     + " https"));
         }
         if (!problems.isEmpty()) {
-            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + String.join("; ", problems)
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " "
+                    + String.join("; ", problems)
                     + (plain.isEmpty() || allowInsecureHttp ? "" : ". Codes, tokens and the client secret would cross"
                     + " the network in clear text (RFC 6749 §10.9): serve the endpoints over https, or set "
                     + HttpUrls.ALLOW_INSECURE_HTTP_KEY + "=true for development") + ".", false, null);
@@ -176,8 +177,9 @@ public final class Discovery {
         }
         Optional<URI> uri = HttpUrls.parse(value.get());
         if (uri.isPresent()) {
-            if (HttpUrls.isInsecure(uri.get())
-                    || ("https".equalsIgnoreCase(issuer.getScheme()) && "http".equalsIgnoreCase(uri.get().getScheme()))) {
+            boolean downgrade = "https".equalsIgnoreCase(issuer.getScheme())
+                    && "http".equalsIgnoreCase(uri.get().getScheme());
+            if (HttpUrls.isInsecure(uri.get()) || downgrade) {
                 plain.put(name, uri.get());
             }
             return uri.get();

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The refresh token grant (RFC 6749 §6). By default it sends no {@code scope}: the server then grants the scope
@@ -18,13 +19,17 @@ public record RefreshTokenGrant(String refreshToken, Optional<String> scope) imp
     /** The {@code grant_type} value. */
     public static final String TYPE = "refresh_token";
 
+    /** RFC 6749 §3.3: scope-tokens of %x21 / %x23-5B / %x5D-7E, separated by single spaces. */
+    private static final String SCOPE_TOKEN = "[\\x21\\x23-\\x5B\\x5D-\\x7E]+";
+    private static final Pattern SCOPE = Pattern.compile(SCOPE_TOKEN + "( " + SCOPE_TOKEN + ")*");
+
     public RefreshTokenGrant {
         Objects.requireNonNull(refreshToken, "refreshToken");
         if (refreshToken.isEmpty()) {
             throw new IllegalArgumentException("a refresh token may not be empty");
         }
         Objects.requireNonNull(scope, "scope");
-        if (scope.isPresent() && !scope.get().matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*")) {
+        if (scope.isPresent() && !SCOPE.matcher(scope.get()).matches()) {
             throw new IllegalArgumentException("a scope is scope tokens separated by single spaces (RFC 6749 §3.3)");
         }
     }
