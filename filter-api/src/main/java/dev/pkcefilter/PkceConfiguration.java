@@ -98,6 +98,12 @@ public @interface PkceConfiguration {
     String httpTimeout() default "";
 
     /**
+     * @return {@code pkce.allow-insecure-http}: allow {@code http} URLs to hosts that are not loopback (default
+     *         {@code false}: such URLs fail the deployment); for development only, warned at every start
+     */
+    boolean allowInsecureHttp() default false;
+
+    /**
      * @return {@code pkce.accepted-token-types}: the {@code token_type} values a token response may carry, compared
      *         case-insensitively (default {@code Bearer}, RFC 6750); a response with another type is refused
      */

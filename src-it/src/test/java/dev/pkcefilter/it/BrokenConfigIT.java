@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A broken configuration (no client id, a malformed URL, an unknown client authentication) fails the deployment,
+ * A broken configuration (no client id, a malformed URL, an unknown client authentication; an http issuer on a
+ * host that is not loopback) fails the deployment,
  * and the server's log holds the one message that lists every problem. Servers report a failed deployment
  * differently (WildFly throws, Payara Micro may not), so the test deploys by hand, accepts either, and then
  * checks what matters: the application does not serve, and the message is in the log.
@@ -45,31 +46,60 @@ class BrokenConfigIT {
         return TestWars.tokenApp("broken.war", params);
     }
 
+    /** An issuer over http to a host that is not loopback, without pkce.allow-insecure-http (issue 12 item 5). */
+    @Deployment(name = "insecure", managed = false, testable = false)
+    static WebArchive insecure() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pkce.issuer", "http://login.example.com/realms/shop");
+        params.put("pkce.client-id", "shop");
+        return TestWars.tokenApp("insecure.war", params);
+    }
+
     @Test
     void failsTheDeploymentWithOneMessageListingEveryProblem() throws Exception {
-        ServerLog log = ServerLog.mark();
-        try {
-            deployer.deploy("broken");
-        } catch (Exception expected) { // Arquillian passes WildFly's DeploymentException through undeclared
-            // the log is checked below either way
-        }
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(AppUrl.of("broken") + "public/servlet"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertNotEquals(200, response.statusCode(), "a broken configuration must not leave a serving application");
-        } catch (IOException refused) {
-            // no server listening at all: not serving either
-        }
-        String logged = log.writtenSince();
+        String logged = deployBroken("broken");
         assertTrue(logged.contains("pkce-filter configuration is invalid (3 problems):"), "no summary line in the log");
         assertTrue(logged.contains("  - pkce.token-endpoint 'not a url' is not an absolute http(s) URL"), logged.length() + " chars");
         assertTrue(logged.contains("  - pkce.client-id is missing: set pkce.client-id as a system property, environment"
                 + " variable PKCE_CLIENT_ID"), "client id problem");
         assertTrue(logged.contains("  - pkce.client-auth 'magic' is not known: use one of none, client_secret_basic,"
                 + " client_secret_post"), "client-auth problem");
+        undeploy("broken");
+    }
+
+    @Test
+    void failsTheDeploymentOfAnHttpIssuerOnAHostThatIsNotLoopback() throws Exception {
+        String logged = deployBroken("insecure");
+
+        assertTrue(logged.contains("pkce-filter configuration is invalid (1 problem):"), "no summary line in the log");
+        assertTrue(logged.contains("  - pkce.issuer 'http://login.example.com/realms/shop' is http to a host that is"
+                + " not loopback: codes, tokens, secrets or the session would cross the network in clear text"
+                + " (RFC 6749 §10.9). Use https, or set pkce.allow-insecure-http=true for development"),
+                logged.length() + " chars, no TLS problem");
+        undeploy("insecure");
+    }
+
+    /** Deploys by hand, checks that the application does not serve, and returns what the server logged meanwhile. */
+    private String deployBroken(String name) throws Exception {
+        ServerLog log = ServerLog.mark();
         try {
-            deployer.undeploy("broken");
+            deployer.deploy(name);
+        } catch (Exception expected) { // Arquillian passes WildFly's DeploymentException through undeclared
+            // the log is checked either way
+        }
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(AppUrl.of(name) + "public/servlet")).build(), HttpResponse.BodyHandlers.ofString());
+            assertNotEquals(200, response.statusCode(), "a broken configuration must not leave a serving application");
+        } catch (IOException refused) {
+            // no server listening at all: not serving either
+        }
+        return log.writtenSince();
+    }
+
+    private void undeploy(String name) {
+        try {
+            deployer.undeploy(name);
         } catch (Exception ignored) {
             // nothing was deployed
         }

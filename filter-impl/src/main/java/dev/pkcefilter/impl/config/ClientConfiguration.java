@@ -36,6 +36,7 @@ import dev.pkcefilter.impl.protocol.ClientSecret;
  * @param refreshSkew refresh this long before expiry
  * @param loginTimeout how long a pending login stays valid
  * @param httpTimeout connect and read timeout towards the authorization server
+ * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
  * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
  */
 public record ClientConfiguration(
@@ -60,6 +61,7 @@ public record ClientConfiguration(
         Duration refreshSkew,
         Duration loginTimeout,
         Duration httpTimeout,
+        boolean allowInsecureHttp,
         Set<String> acceptedTokenTypes) {
 
     public ClientConfiguration {

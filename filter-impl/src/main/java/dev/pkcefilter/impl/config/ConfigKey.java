@@ -31,6 +31,7 @@ public enum ConfigKey {
     REFRESH_SKEW("pkce.refresh-skew", "refreshSkew"),
     LOGIN_TIMEOUT("pkce.login-timeout", "loginTimeout"),
     HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout"),
+    ALLOW_INSECURE_HTTP("pkce.allow-insecure-http", "allowInsecureHttp"),
     ACCEPTED_TOKEN_TYPES("pkce.accepted-token-types", "acceptedTokenTypes");
 
     private final String key;

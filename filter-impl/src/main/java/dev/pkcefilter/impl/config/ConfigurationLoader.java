@@ -1,5 +1,6 @@
 package dev.pkcefilter.impl.config;
 
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import dev.pkcefilter.impl.protocol.HttpUrls;
  */
 public final class ConfigurationLoader {
 
+    private static final System.Logger LOG = System.getLogger(ConfigurationLoader.class.getName());
+
     /** Parameters pkce-filter writes itself; {@code pkce.authorize-params} may not replace them. */
     private static final Set<String> RESERVED_AUTHORIZE_PARAMS = Set.of("response_type", "client_id", "redirect_uri",
             "scope", "state", "code_challenge", "code_challenge_method", "audience");
@@ -34,6 +37,7 @@ public final class ConfigurationLoader {
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
     private final List<ConfigKey> badUrls = new ArrayList<>();
+    private final Map<ConfigKey, URI> insecureUrls = new LinkedHashMap<>();
 
     private ConfigurationLoader(ConfigSources sources) {
         this.sources = sources;
@@ -91,14 +95,23 @@ public final class ConfigurationLoader {
         Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
         Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
         Set<String> acceptedTokenTypes = acceptedTokenTypes();
+        boolean allowInsecureHttp = allowInsecureHttp();
 
         if (!problems.isEmpty()) {
             throw new PkceFilterException(describe(problems));
         }
+        if (allowInsecureHttp) {
+            LOG.log(Level.WARNING, ConfigKey.ALLOW_INSECURE_HTTP.key() + " is true: pkce-filter allows http to hosts"
+                    + " that are not loopback, so codes, tokens and the client secret may cross the network in clear"
+                    + " text; " + (insecureUrls.isEmpty() ? "no configured URL uses http now (discovered endpoints"
+                    + " may)" : "insecure URLs: " + insecureUrls.entrySet().stream()
+                    .map(e -> e.getKey().key() + " " + HttpUrls.forLog(e.getValue())).collect(Collectors.joining(", ")))
+                    + ". Use https outside development.");
+        }
         return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
                 endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
                 format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
-                refreshSkew, loginTimeout, httpTimeout, acceptedTokenTypes);
+                refreshSkew, loginTimeout, httpTimeout, allowInsecureHttp, acceptedTokenTypes);
     }
 
     /** The one message listing every problem. */
@@ -126,6 +139,9 @@ public final class ConfigurationLoader {
         }
         Optional<URI> uri = HttpUrls.parse(value.get());
         if (uri.isPresent()) {
+            if (HttpUrls.isInsecure(uri.get())) {
+                insecureUrls.put(key, uri.get());
+            }
             return uri;
         }
         badUrls.add(key);
@@ -268,12 +284,38 @@ public final class ConfigurationLoader {
         }
         String target = value.get();
         boolean path = target.startsWith("/") && !target.startsWith("//") && !target.contains("\\");
-        if (!path && HttpUrls.parse(target).isEmpty()) {
+        if (path) {
+            return value;
+        }
+        Optional<URI> uri = HttpUrls.parse(target);
+        if (uri.isEmpty()) {
             problems.add(ConfigKey.POST_LOGOUT_REDIRECT.key() + " '" + target + "' is neither a path starting with /"
                     + " nor an absolute http(s) URL");
             return Optional.empty();
         }
+        if (HttpUrls.isInsecure(uri.get())) {
+            insecureUrls.put(ConfigKey.POST_LOGOUT_REDIRECT, uri.get());
+        }
         return value;
+    }
+
+    /**
+     * {@code pkce.allow-insecure-http}, and the TLS rule it relaxes: every configured URL is {@code https} unless
+     * its host is loopback (RFC 6749 §3.1, §3.2 and §10.9: codes, verifiers, tokens and the client secret travel
+     * on these connections). Each URL that breaks the rule is a problem naming its key; with the key set, one
+     * WARNING at every start names them instead.
+     */
+    private boolean allowInsecureHttp() {
+        boolean allowed = parse(ConfigKey.ALLOW_INSECURE_HTTP, false, v -> v.equalsIgnoreCase("true")
+                ? Optional.of(true) : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
+        if (allowed) {
+            return true;
+        }
+        insecureUrls.forEach((key, uri) -> problems.add(key.key() + " '" + HttpUrls.forLog(uri) + "' is http to a"
+                + " host that is not loopback: codes, tokens, secrets or the session would cross the network in clear"
+                + " text (RFC 6749 §10.9). Use https, or set " + ConfigKey.ALLOW_INSECURE_HTTP.key()
+                + "=true for development"));
+        return false;
     }
 
     /**

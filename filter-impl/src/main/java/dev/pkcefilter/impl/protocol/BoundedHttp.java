@@ -36,17 +36,6 @@ public final class BoundedHttp {
     record Response(int status, String body) {
     }
 
-    /** Why no whole response arrived; the message holds no secret. */
-    static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-        final TokenEndpointException.Failure kind;
-
-        Failure(TokenEndpointException.Failure kind, String message, Throwable cause) {
-            super(message, cause);
-            this.kind = kind;
-        }
-    }
-
     public BoundedHttp(HttpClient http, Duration timeout) {
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -60,9 +49,9 @@ public final class BoundedHttp {
     /**
      * Sends the request and reads the whole body.
      *
-     * @throws Failure on timeout, connection failure or a body over the bound
+     * @throws TransportException on timeout, connection failure or a body over the bound
      */
-    Response send(HttpRequest request) throws Failure {
+    Response send(HttpRequest request) throws TransportException {
         CompletableFuture<HttpResponse<String>> future =
                 http.sendAsync(request, info -> new BoundedSubscriber());
         try {
@@ -70,24 +59,25 @@ public final class BoundedHttp {
             return new Response(response.statusCode(), response.body());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new Failure(TokenEndpointException.Failure.TIMEOUT, "did not answer within " + timeout, e);
+            throw new TransportException(TransportException.Kind.TIMEOUT, "did not answer within " + timeout, e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new Failure(TokenEndpointException.Failure.UNREACHABLE, "was not awaited (interrupted)", e);
+            throw new TransportException(TransportException.Kind.UNREACHABLE, "was not awaited (interrupted)", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HttpTimeoutException) {
-                throw new Failure(TokenEndpointException.Failure.TIMEOUT, "did not answer within " + timeout, cause);
+                throw new TransportException(TransportException.Kind.TIMEOUT, "did not answer within " + timeout,
+                        cause);
             }
             if (cause instanceof TooLarge) {
-                throw new Failure(TokenEndpointException.Failure.INVALID_RESPONSE,
+                throw new TransportException(TransportException.Kind.TOO_LARGE,
                         "answered more than " + MAX_BYTES + " bytes", null);
             }
             if (cause instanceof ConnectException) {
-                throw new Failure(TokenEndpointException.Failure.UNREACHABLE, "could not be reached", cause);
+                throw new TransportException(TransportException.Kind.UNREACHABLE, "could not be reached", cause);
             }
-            throw new Failure(TokenEndpointException.Failure.UNREACHABLE,
+            throw new TransportException(TransportException.Kind.UNREACHABLE,
                     "could not be reached (" + cause.getClass().getSimpleName() + ")", cause);
         }
     }

@@ -4,10 +4,12 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.pkcefilter.PkceFilterException;
 import jakarta.json.bind.Jsonb;
@@ -16,7 +18,9 @@ import jakarta.json.bind.Jsonb;
  * Fetches an authorization server's metadata from its issuer: first OpenID Connect Discovery
  * ({@code issuer + "/.well-known/openid-configuration"}), then RFC 8414
  * ({@code "/.well-known/oauth-authorization-server"} inserted before the issuer's path, RFC 8414 §3.1).
- * The document's {@code issuer} must equal the configured one (RFC 8414 §3.3), or nothing is trusted.
+ * The document's {@code issuer} must equal the configured one (RFC 8414 §3.3), or nothing is trusted, and its
+ * endpoints follow the configuration's TLS rule: {@code https}, or {@code http} on a loopback host under an
+ * {@code http} issuer, unless {@code pkce.allow-insecure-http} is set (RFC 6749 §3.1, §3.2, §10.9).
  */
 public final class Discovery {
 
@@ -24,6 +28,7 @@ public final class Discovery {
 
     private final BoundedHttp http;
     private final Jsonb jsonb;
+    private final boolean allowInsecureHttp;
 
     /** Discovery failed; {@link #isTransient()} tells a server that could not be reached from a wrong document. */
     public static final class DiscoveryException extends PkceFilterException {
@@ -41,9 +46,19 @@ public final class Discovery {
         }
     }
 
+    /** Discovery that refuses {@code http} endpoints on a host that is not loopback. */
     public Discovery(BoundedHttp http, Jsonb jsonb) {
+        this(http, jsonb, false);
+    }
+
+    /**
+     * @param allowInsecureHttp {@code pkce.allow-insecure-http}: whether a document may name {@code http} endpoints
+     *                          on hosts that are not loopback, or {@code http} endpoints under an {@code https} issuer
+     */
+    public Discovery(BoundedHttp http, Jsonb jsonb, boolean allowInsecureHttp) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.allowInsecureHttp = allowInsecureHttp;
     }
 
     /**
@@ -60,12 +75,12 @@ public final class Discovery {
             try {
                 response = http.send(HttpRequest.newBuilder(location).timeout(http.timeout())
                         .header("Accept", "application/json").GET().build());
-            } catch (BoundedHttp.Failure e) {
+            } catch (TransportException e) {
                 // down or slow: worth trying again later; a document over the size bound is a wrong one
-                boolean isTransient = e.kind != TokenEndpointException.Failure.INVALID_RESPONSE;
+                boolean isTransient = e.kind() != TransportException.Kind.TOO_LARGE;
                 throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + e.getMessage()
                         + (isTransient ? ". Check pkce.issuer and that the authorization server is running." : "."),
-                        isTransient, e.getCause());
+                        isTransient, e);
             }
             if (response.status() == 404) {
                 tried.add(location + " (404)");
@@ -93,25 +108,46 @@ public final class Discovery {
                 URI.create(origin + "/.well-known/oauth-authorization-server" + trimmed));
     }
 
-    private ProviderMetadata parse(URI issuer, URI location, String body) {
-        Map<String, Object> json = JsonObjects.parse(jsonb, body).orElseThrow(() -> new DiscoveryException(
-                "Discovery of " + issuer + " failed: " + location + " is not a JSON object.", false, null));
+    ProviderMetadata parse(URI issuer, URI location, String body) {
+        Map<String, Object> json;
+        try {
+            json = JsonObjects.read(jsonb, body, location.toString());
+        } catch (InvalidResponseException e) {
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + e.getMessage() + ".", false, null);
+        }
         Optional<String> documentIssuer = JsonObjects.string(json, "issuer");
         if (documentIssuer.isEmpty() || !documentIssuer.get().equals(issuer.toString())) {
             // RFC 8414 §3.3: a document for another issuer must not be used (mix-up, RFC 9700 §4.4)
             throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " names the issuer '"
-                    + documentIssuer.orElse("(none)") + "'. Set pkce.issuer to exactly the issuer the server"
-                    + " announces, trailing slash included.", false, null);
+                    + documentIssuer.map(i -> RemoteText.clean(i, 200)).orElse("(none)") + "'. Set pkce.issuer to"
+                    + " exactly the issuer the server announces, trailing slash included.", false, null);
         }
         List<String> problems = new ArrayList<>();
-        URI authorization = endpoint(json, "authorization_endpoint", true, problems);
-        URI token = endpoint(json, "token_endpoint", true, problems);
-        Optional<URI> revocation = Optional.ofNullable(endpoint(json, "revocation_endpoint", false, problems));
-        Optional<URI> endSession = Optional.ofNullable(endpoint(json, "end_session_endpoint", false, problems));
-        Optional<URI> userinfo = Optional.ofNullable(endpoint(json, "userinfo_endpoint", false, problems));
+        Map<String, URI> plain = new LinkedHashMap<>();
+        URI authorization = endpoint(json, "authorization_endpoint", true, problems, plain, issuer);
+        URI token = endpoint(json, "token_endpoint", true, problems, plain, issuer);
+        Optional<URI> revocation = Optional.ofNullable(endpoint(json, "revocation_endpoint", false, problems, plain,
+                issuer));
+        Optional<URI> endSession = Optional.ofNullable(endpoint(json, "end_session_endpoint", false, problems, plain,
+                issuer));
+        Optional<URI> userinfo = Optional.ofNullable(endpoint(json, "userinfo_endpoint", false, problems, plain,
+                issuer));
+        if (!plain.isEmpty() && !allowInsecureHttp) {
+            plain.forEach((name, uri) -> problems.add("has " + name + " " + HttpUrls.forLog(uri) + ", which is not"
+                    + " https"));
+        }
         if (!problems.isEmpty()) {
-            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " " + String.join("; ", problems)
-                    + ".", false, null);
+            throw new DiscoveryException("Discovery of " + issuer + " failed: " + location + " "
+                    + String.join("; ", problems)
+                    + (plain.isEmpty() || allowInsecureHttp ? "" : ". Codes, tokens and the client secret would cross"
+                    + " the network in clear text (RFC 6749 §10.9): serve the endpoints over https, or set "
+                    + HttpUrls.ALLOW_INSECURE_HTTP_KEY + "=true for development") + ".", false, null);
+        }
+        if (!plain.isEmpty()) {
+            LOG.log(Level.WARNING, HttpUrls.ALLOW_INSECURE_HTTP_KEY + " is true, and the metadata of " + issuer
+                    + " names http endpoints: " + plain.entrySet().stream().map(e -> e.getKey() + " "
+                    + HttpUrls.forLog(e.getValue())).collect(Collectors.joining(", ")) + ". Use https outside"
+                    + " development.");
         }
         List<String> methods = new ArrayList<>();
         if (json.get("code_challenge_methods_supported") instanceof List<?> list) {
@@ -126,7 +162,12 @@ public final class Discovery {
                 issSupported, methods);
     }
 
-    private static URI endpoint(Map<String, Object> json, String name, boolean required, List<String> problems) {
+    /**
+     * An endpoint of the document; one that is {@code http} to a host that is not loopback, or {@code http} at all
+     * under an {@code https} issuer (a downgrade), also goes into {@code plain}.
+     */
+    private static URI endpoint(Map<String, Object> json, String name, boolean required, List<String> problems,
+                                Map<String, URI> plain, URI issuer) {
         Optional<String> value = JsonObjects.string(json, name);
         if (value.isEmpty()) {
             if (required) {
@@ -136,6 +177,11 @@ public final class Discovery {
         }
         Optional<URI> uri = HttpUrls.parse(value.get());
         if (uri.isPresent()) {
+            boolean downgrade = "https".equalsIgnoreCase(issuer.getScheme())
+                    && "http".equalsIgnoreCase(uri.get().getScheme());
+            if (HttpUrls.isInsecure(uri.get()) || downgrade) {
+                plain.put(name, uri.get());
+            }
             return uri.get();
         }
         problems.add("has " + name + " that is not an absolute http(s) URL without a fragment");

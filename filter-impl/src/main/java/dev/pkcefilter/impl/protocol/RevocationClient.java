@@ -53,10 +53,9 @@ public final class RevocationClient {
         BoundedHttp.Response response;
         try {
             response = http.send(builder.build());
-        } catch (BoundedHttp.Failure e) {
+        } catch (TransportException e) {
             LOG.log(Level.WARNING, what + e.getMessage() + which);
-            return e.kind == TokenEndpointException.Failure.TIMEOUT
-                    || e.kind == TokenEndpointException.Failure.UNREACHABLE ? Result.UNREACHABLE : Result.FAILED;
+            return e.kind() == TransportException.Kind.TOO_LARGE ? Result.FAILED : Result.UNREACHABLE;
         }
         if (response.status() == 200) {
             LOG.log(Level.DEBUG, () -> "Revoked the " + request.hint().value());

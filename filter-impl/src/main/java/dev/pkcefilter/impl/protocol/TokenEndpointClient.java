@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import dev.pkcefilter.impl.config.TokenRequestFormat;
@@ -13,8 +14,9 @@ import jakarta.json.bind.Jsonb;
 
 /**
  * Sends token requests (RFC 6749 §3.2) and reads their answers. Failures become a {@link TokenEndpointException}
- * whose {@link TokenEndpointException.Failure} decides the status shown to the user; they are logged at WARNING
- * with the status and OAuth error code, never with a request or response body.
+ * whose {@link TokenEndpointException.Failure} decides the status shown to the user, with the HTTP status and the
+ * OAuth error code where the server sent them; they are logged at WARNING with the status and OAuth error code,
+ * never with a request or response body. A transport failure ({@link TransportException}) is its cause.
  */
 public final class TokenEndpointClient {
 
@@ -49,8 +51,12 @@ public final class TokenEndpointClient {
         BoundedHttp.Response response;
         try {
             response = http.send(toHttpRequest(request));
-        } catch (BoundedHttp.Failure e) {
-            throw fail(e.kind, request, e.getMessage(), Optional.empty(), e.getCause());
+        } catch (TransportException e) {
+            throw fail(switch (e.kind()) {
+                case TIMEOUT -> TokenEndpointException.Failure.TIMEOUT;
+                case UNREACHABLE -> TokenEndpointException.Failure.UNREACHABLE;
+                case TOO_LARGE -> TokenEndpointException.Failure.INVALID_RESPONSE;
+            }, request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
         }
         int status = response.status();
         if (status == 200) {
@@ -59,14 +65,14 @@ public final class TokenEndpointClient {
                 tokens = TokenResponse.parse(jsonb, response.body(), clock.instant());
             } catch (InvalidResponseException e) {
                 throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered HTTP 200 but "
-                        + e.getMessage(), Optional.empty(), null);
+                        + e.getMessage(), OptionalInt.of(status), Optional.empty(), null);
             }
             // RFC 6749 §7.1: a client must not use a token whose type it does not understand; compared
             // case-insensitively (RFC 6750 §4)
             if (!acceptedTokenTypes.contains(tokens.tokenType().toLowerCase(Locale.ROOT))) {
                 throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered token_type '"
                         + RemoteText.clean(tokens.tokenType(), 40) + "', which pkce.accepted-token-types does not list",
-                        Optional.empty(), null);
+                        OptionalInt.of(status), Optional.empty(), null);
             }
             return tokens;
         }
@@ -74,10 +80,11 @@ public final class TokenEndpointClient {
         if (error.isPresent() && status >= 400 && status < 500) {
             throw fail(TokenEndpointException.Failure.REFUSED, request,
                     "refused the request with HTTP " + status + " and error " + RemoteText.clean(error.get().error(), 100),
-                    error, null);
+                    OptionalInt.of(status), error, null);
         }
         throw fail(TokenEndpointException.Failure.SERVER_ERROR, request, "answered HTTP " + status
-                + error.map(e -> " with error " + RemoteText.clean(e.error(), 100)).orElse(" without an OAuth error"), error, null);
+                + error.map(e -> " with error " + RemoteText.clean(e.error(), 100)).orElse(" without an OAuth error"),
+                OptionalInt.of(status), error, null);
     }
 
     private HttpRequest toHttpRequest(TokenRequest request) {
@@ -100,12 +107,13 @@ public final class TokenEndpointClient {
     }
 
     private static TokenEndpointException fail(TokenEndpointException.Failure failure, TokenRequest request,
-                                               String what, Optional<OAuthError> error, Throwable cause) {
+                                               String what, OptionalInt status, Optional<OAuthError> error,
+                                               Throwable cause) {
         String message = "The token endpoint " + request.endpoint().getHost() + " " + what + " ("
-                + request.grantParameters().get("grant_type") + " grant)";
+                + request.grant().type() + " grant)";
         LOG.log(Level.WARNING, message + error.flatMap(OAuthError::description)
                 .map(d -> ": " + RemoteText.clean(d, 200)).orElse(""));
-        return new TokenEndpointException(failure, message, error, cause);
+        return new TokenEndpointException(failure, message, status, error, cause);
     }
 
 }

@@ -1,95 +1,39 @@
 package dev.pkcefilter.impl.protocol;
 
 import java.net.URI;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
-
 /**
- * A token request (RFC 6749 §4.1.3 for the code, §6 for a refresh) with the client's authentication
- * (RFC 6749 §2.3.1). {@code toString()} shows the grant type only.
+ * A token request (RFC 6749 §3.2): a {@link Grant} (§4.1.3 for a code, §6 for a refresh) and the client's
+ * authentication (§2.3.1). {@code toString()} shows the grant type and the authentication method only.
+ *
+ * <pre>{@code
+ * TokenRequest request = new TokenRequest(tokenEndpoint, new RefreshTokenGrant(refreshToken),
+ *         config.clientAuthentication(), config.audience());
+ * }</pre>
  *
  * @param endpoint the token endpoint
- * @param grantParameters the grant's own parameters, {@code grant_type} first
- * @param clientId the client identifier
- * @param clientAuth how the client authenticates
- * @param clientSecret the secret, required unless {@code clientAuth} is {@code none}
+ * @param grant what is exchanged for tokens
+ * @param clientAuthentication how the client authenticates
  * @param audience the {@code audience} parameter, for servers that want one
  */
-public record TokenRequest(URI endpoint, Map<String, String> grantParameters, String clientId,
-                           ClientAuthMethod clientAuth, Optional<ClientSecret> clientSecret,
+public record TokenRequest(URI endpoint, Grant grant, ClientAuthentication clientAuthentication,
                            Optional<String> audience) {
 
     public TokenRequest {
         Objects.requireNonNull(endpoint, "endpoint");
-        grantParameters = Collections.unmodifiableMap(new LinkedHashMap<>(grantParameters));
-        if (!grantParameters.containsKey("grant_type")) {
-            throw new IllegalArgumentException("grantParameters must hold grant_type");
-        }
-        Objects.requireNonNull(clientId, "clientId");
-        Objects.requireNonNull(clientAuth, "clientAuth");
-        Objects.requireNonNull(clientSecret, "clientSecret");
+        Objects.requireNonNull(grant, "grant");
+        Objects.requireNonNull(clientAuthentication, "clientAuthentication");
         Objects.requireNonNull(audience, "audience");
-        new ClientAuthentication(clientId, clientAuth, clientSecret); // checks that the method has its secret
     }
 
-    /**
-     * A token request with the client's authentication as one value.
-     *
-     * @param endpoint the token endpoint
-     * @param grantParameters the grant's own parameters, {@code grant_type} first
-     * @param client how the client authenticates
-     * @param audience the {@code audience} parameter, for servers that want one
-     */
-    public TokenRequest(URI endpoint, Map<String, String> grantParameters, ClientAuthentication client,
-                        Optional<String> audience) {
-        this(endpoint, grantParameters, client.clientId(), client.method(), client.secret(), audience);
-    }
-
-    /**
-     * The grant of an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.5).
-     *
-     * @return {@code grant_type}, {@code code}, {@code redirect_uri} and {@code code_verifier}
-     */
-    public static Map<String, String> authorizationCodeGrant(String code, URI redirectUri, CodeVerifier verifier) {
-        Map<String, String> grant = new LinkedHashMap<>();
-        grant.put("grant_type", "authorization_code");
-        grant.put("code", Objects.requireNonNull(code, "code"));
-        grant.put("redirect_uri", redirectUri.toString()); // RFC 6749 §4.1.3: identical to the authorization request
-        grant.put("code_verifier", verifier.value());
-        return grant;
-    }
-
-    /**
-     * The grant of a refresh (RFC 6749 §6).
-     *
-     * @param refreshToken the refresh token
-     * @param scope the configured scope; omitted when empty, which keeps the granted one
-     * @return {@code grant_type}, {@code refresh_token} and {@code scope}
-     */
-    public static Map<String, String> refreshTokenGrant(String refreshToken, String scope) {
-        Map<String, String> grant = new LinkedHashMap<>();
-        grant.put("grant_type", "refresh_token");
-        grant.put("refresh_token", Objects.requireNonNull(refreshToken, "refreshToken"));
-        if (!scope.isEmpty()) {
-            grant.put("scope", scope);
-        }
-        return grant;
-    }
-
-    /** @return how the client authenticates, shared with the revocation request */
-    public ClientAuthentication clientAuthentication() {
-        return new ClientAuthentication(clientId, clientAuth, clientSecret);
-    }
-
-    /** @return the body parameters, client authentication in the body included where the method says so */
+    /** @return the grant's parameters, then the client authentication that goes in the body, then the audience */
     public Map<String, String> toParameters() {
-        Map<String, String> params = new LinkedHashMap<>(grantParameters);
-        params.putAll(clientAuthentication().bodyParameters());
+        Map<String, String> params = new LinkedHashMap<>(grant.toParameters());
+        params.putAll(clientAuthentication.bodyParameters());
         audience.ifPresent(a -> params.put("audience", a));
         return params;
     }
@@ -99,11 +43,11 @@ public record TokenRequest(URI endpoint, Map<String, String> grantParameters, St
      * @see ClientAuthentication#authorizationHeader()
      */
     public Optional<String> authorizationHeader() {
-        return clientAuthentication().authorizationHeader();
+        return clientAuthentication.authorizationHeader();
     }
 
     @Override
     public String toString() {
-        return "TokenRequest[grant_type=" + grantParameters.get("grant_type") + ", clientAuth=" + clientAuth.value() + "]";
+        return "TokenRequest[grant_type=" + grant.type() + ", clientAuth=" + clientAuthentication.method().value() + "]";
     }
 }

@@ -60,8 +60,7 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
      * @throws InvalidResponseException when the body is not a JSON object with an access token and valid lifetime
      */
     public static TokenResponse parse(Jsonb jsonb, String body, Instant receivedAt) {
-        Map<String, Object> json = JsonObjects.parse(jsonb, body)
-                .orElseThrow(() -> new InvalidResponseException("the token response is not a JSON object"));
+        Map<String, Object> json = JsonObjects.read(jsonb, body, "the token response");
         String accessToken = JsonObjects.string(json, "access_token")
                 .orElseThrow(() -> new InvalidResponseException("the token response has no access_token"));
         String tokenType = JsonObjects.string(json, "token_type")
@@ -89,6 +88,8 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
                 }
             }
             return Optional.empty();
+        } catch (JsonObjects.NumberOutOfBounds e) {
+            throw new InvalidResponseException("the token response has " + e.getMessage());
         } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
             throw new InvalidResponseException("the token response has a lifetime that is not a whole number of seconds");
         }
@@ -99,11 +100,12 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
      * negative or fractional lifetime is a broken answer and refused. One that ends more than {@link #MAX_LIFETIME}
      * after the response arrived (a token "for ever", or a hostile number that would overflow the epoch
      * milliseconds a {@code TokenSet} keeps) is cut to that, with a warning: the token itself may well be good.
+     * {@code value} is bounded ({@link JsonObjects#number}), so its plain form is short.
      */
     private static Instant expiry(String name, BigDecimal value, Instant base, Instant receivedAt, boolean absolute) {
         if (value.signum() < 0 || value.stripTrailingZeros().scale() > 0) {
-            throw new InvalidResponseException("the token response has " + name + " " + value.toPlainString()
-                    + ", which is not a whole number of seconds of zero or more");
+            throw new InvalidResponseException("the token response has " + name + " "
+                    + RemoteText.clean(value.toPlainString(), 40) + ", which is not a whole number of seconds of zero or more");
         }
         Instant latest = receivedAt.plus(MAX_LIFETIME);
         BigDecimal latestValue = BigDecimal.valueOf(latest.getEpochSecond() - (absolute ? 0 : base.getEpochSecond()));

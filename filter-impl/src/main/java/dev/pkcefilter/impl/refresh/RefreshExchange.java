@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.RefreshTokenGrant;
 import dev.pkcefilter.impl.protocol.RemoteText;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import dev.pkcefilter.impl.protocol.TokenEndpointException;
@@ -87,7 +88,7 @@ public final class RefreshExchange {
         TokenRequest request;
         try {
             request = new TokenRequest(tokenEndpoint.get(),
-                    TokenRequest.refreshTokenGrant(current.refreshToken().orElseThrow(), ""),
+                    new RefreshTokenGrant(current.refreshToken().orElseThrow()), // RFC 6749 §6: the granted scope
                     clientAuthentication, audience);
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());

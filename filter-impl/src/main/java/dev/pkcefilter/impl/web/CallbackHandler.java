@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.RemoteText;
@@ -121,7 +122,7 @@ final class CallbackHandler {
         // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
         ClientConfiguration config = context.config();
         TokenRequest tokenRequest = new TokenRequest(endpoints.tokenEndpoint(),
-                TokenRequest.authorizationCodeGrant(code, login.redirectUri(), login.verifier()),
+                new AuthorizationCodeGrant(code, login.redirectUri(), login.verifier()),
                 config.clientAuthentication(), config.audience());
         TokenResponse tokens;
         try {

@@ -56,7 +56,7 @@ public final class PkceContext implements AutoCloseable {
         this.random = new SecureRandom();
         this.jsonb = JsonbBuilder.create();
         BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
-        this.endpoints = new Endpoints(config, new Discovery(http, jsonb), clock);
+        this.endpoints = new Endpoints(config, new Discovery(http, jsonb, config.allowInsecureHttp()), clock);
         this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock,
                 config.acceptedTokenTypes());
         this.revocationClient = new RevocationClient(http, jsonb);

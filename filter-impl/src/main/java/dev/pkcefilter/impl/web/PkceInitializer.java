@@ -142,7 +142,8 @@ public final class PkceInitializer implements ServletContainerInitializer {
             try {
                 Method attribute = PkceConfiguration.class.getMethod(key.attribute());
                 Object value = attribute.invoke(annotation);
-                values.put(key.key(), value instanceof String[] array ? String.join(",", array) : (String) value);
+                values.put(key.key(), value instanceof String[] array ? String.join(",", array)
+                        : value instanceof Boolean flag ? (flag ? "true" : "") : (String) value); // false: not set
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("@PkceConfiguration has no attribute " + key.attribute(), e);
             }

@@ -41,7 +41,13 @@ class ConfigKeyTest {
                 "pkce.refresh-skew PKCE_REFRESH_SKEW refreshSkew",
                 "pkce.login-timeout PKCE_LOGIN_TIMEOUT loginTimeout",
                 "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout",
+                "pkce.allow-insecure-http PKCE_ALLOW_INSECURE_HTTP allowInsecureHttp",
                 "pkce.accepted-token-types PKCE_ACCEPTED_TOKEN_TYPES acceptedTokenTypes"), names);
+    }
+
+    @Test
+    void namesTheInsecureHttpKeyAsTheProtocolMessagesDo() {
+        assertEquals(ConfigKey.ALLOW_INSECURE_HTTP.key(), dev.pkcefilter.impl.protocol.HttpUrls.ALLOW_INSECURE_HTTP_KEY);
     }
 
     @Test

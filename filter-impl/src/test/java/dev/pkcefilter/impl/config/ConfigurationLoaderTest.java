@@ -49,6 +49,7 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ofMinutes(10), config.loginTimeout());
         assertEquals(Duration.ofSeconds(10), config.httpTimeout());
         assertEquals(Set.of("bearer"), config.acceptedTokenTypes());
+        assertFalse(config.allowInsecureHttp());
     }
 
     @Test
@@ -74,7 +75,8 @@ class ConfigurationLoaderTest {
                 .servlet(ConfigKey.REFRESH_SKEW, "PT0S")
                 .servlet(ConfigKey.LOGIN_TIMEOUT, "PT5M")
                 .servlet(ConfigKey.HTTP_TIMEOUT, "PT2.5S")
-                .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, " Bearer , DPoP,,N_A");
+                .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, " Bearer , DPoP,,N_A")
+                .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "TRUE");
 
         ClientConfiguration config = sources.load();
 
@@ -104,6 +106,7 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ofMinutes(5), config.loginTimeout());
         assertEquals(Duration.ofMillis(2500), config.httpTimeout());
         assertEquals(Set.of("bearer", "dpop", "n_a"), config.acceptedTokenTypes());
+        assertTrue(config.allowInsecureHttp());
     }
 
     @ParameterizedTest
@@ -428,7 +431,119 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (18 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (19 problems):\n"), message);
         assertFalse(message.contains(secret), message);
+    }
+
+    private static final String CLEAR_TEXT = "' is http to a host that is not loopback: codes, tokens, secrets or the"
+            + " session would cross the network in clear text (RFC 6749 §10.9). Use https, or set"
+            + " pkce.allow-insecure-http=true for development";
+
+    @Test
+    void refusesHttpToAHostThatIsNotLoopbackNamingEachKey() {
+        Sources sources = new Sources()
+                .servlet(ConfigKey.ISSUER, "http://login.example.com/realms/shop")
+                .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "http://login.example.com/authorize")
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "http://login.example.com/token")
+                .servlet(ConfigKey.REVOCATION_ENDPOINT, "http://login.example.com/revoke")
+                .servlet(ConfigKey.END_SESSION_ENDPOINT, "http://login.example.com/logout")
+                .servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.REDIRECT_URI, "http://shop.example.com/oauth/callback")
+                .servlet(ConfigKey.POST_LOGOUT_REDIRECT, "http://shop.example.com/bye");
+
+        assertEquals("pkce-filter configuration is invalid (7 problems):"
+                + "\n  - pkce.issuer 'http://login.example.com/realms/shop" + CLEAR_TEXT
+                + "\n  - pkce.authorization-endpoint 'http://login.example.com/authorize" + CLEAR_TEXT
+                + "\n  - pkce.token-endpoint 'http://login.example.com/token" + CLEAR_TEXT
+                + "\n  - pkce.revocation-endpoint 'http://login.example.com/revoke" + CLEAR_TEXT
+                + "\n  - pkce.end-session-endpoint 'http://login.example.com/logout" + CLEAR_TEXT
+                + "\n  - pkce.redirect-uri 'http://shop.example.com/oauth/callback" + CLEAR_TEXT
+                + "\n  - pkce.post-logout-redirect 'http://shop.example.com/bye" + CLEAR_TEXT, sources.failure());
+    }
+
+    @Test
+    void namesTheInsecureUrlWithoutItsUserInfoOrQuery() {
+        assertEquals(ONE + "pkce.issuer 'http://login.example.com:8080/realms/shop" + CLEAR_TEXT, new Sources()
+                .servlet(ConfigKey.ISSUER, "http://user:pw@login.example.com:8080/realms/shop?x=1")
+                .servlet(ConfigKey.CLIENT_ID, "shop").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "127.255.255.255", "[::1]",
+            "[0:0:0:0:0:0:0:1]", "[0000::0001]"})
+    void acceptsHttpOnALoopbackHost(String host) {
+        ClientConfiguration config = new Sources().servlet(ConfigKey.ISSUER, "http://" + host + ":8180/realms/shop")
+                .servlet(ConfigKey.REDIRECT_URI, "http://" + host + ":8080/shop/oauth/callback")
+                .servlet(ConfigKey.CLIENT_ID, "shop").load();
+
+        assertEquals(Optional.of(URI.create("http://" + host + ":8180/realms/shop")), config.issuer());
+        assertFalse(config.allowInsecureHttp());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"128.0.0.1", "126.0.0.1", "127.0.0.1.nip.io", "127-0-0-1.example.com", "localhost.example.com",
+            "mylocalhost", "10.0.0.1", "0.0.0.0", "[::2]", "[::]", "[::ffff:10.0.0.1]", "login.example.com"})
+    void refusesHttpOnAHostThatOnlyLooksLikeLoopback(String host) {
+        assertEquals(ONE + "pkce.issuer 'http://" + host + "/realms/shop" + CLEAR_TEXT, new Sources()
+                .servlet(ConfigKey.ISSUER, "http://" + host + "/realms/shop")
+                .servlet(ConfigKey.CLIENT_ID, "shop").failure());
+    }
+
+    @Test
+    void allowsInsecureHttpWhenTheKeySaysSoAndWarnsNamingTheKeyAndTheUrls() {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConfigurationLoader.class.getName());
+        logger.addHandler(capture);
+        try {
+            ClientConfiguration config = new Sources()
+                    .servlet(ConfigKey.ISSUER, "http://login.example.com/realms/shop")
+                    .servlet(ConfigKey.REDIRECT_URI, "https://shop.example.com/oauth/callback")
+                    .servlet(ConfigKey.POST_LOGOUT_REDIRECT, "http://shop.example.com/bye")
+                    .servlet(ConfigKey.CLIENT_ID, "shop")
+                    .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "true").load();
+            Sources.minimal().servlet(ConfigKey.ALLOW_INSECURE_HTTP, "true").load();
+            Sources.minimal().servlet(ConfigKey.ALLOW_INSECURE_HTTP, "false").load();
+
+            assertTrue(config.allowInsecureHttp());
+            assertEquals(Optional.of(URI.create("http://login.example.com/realms/shop")), config.issuer());
+            assertEquals(List.of("pkce.allow-insecure-http is true: pkce-filter allows http to hosts that are not"
+                    + " loopback, so codes, tokens and the client secret may cross the network in clear text;"
+                    + " insecure URLs: pkce.issuer http://login.example.com/realms/shop, pkce.post-logout-redirect"
+                    + " http://shop.example.com/bye. Use https outside development.",
+                    "pkce.allow-insecure-http is true: pkce-filter allows http to hosts that are not loopback, so"
+                    + " codes, tokens and the client secret may cross the network in clear text; no configured URL"
+                    + " uses http now (discovered endpoints may). Use https outside development."), warnings);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void refusesAnAllowInsecureHttpThatIsNeitherTrueNorFalse() {
+        assertEquals(ONE + "pkce.allow-insecure-http 'yes' is not known: use one of true, false",
+                Sources.minimal().servlet(ConfigKey.ALLOW_INSECURE_HTTP, "yes").failure());
+    }
+
+    @Test
+    void aFalseAllowInsecureHttpStillRefusesHttp() {
+        assertEquals(ONE + "pkce.token-endpoint 'http://login.example.com/token" + CLEAR_TEXT, Sources.minimal()
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "http://login.example.com/token")
+                .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "false").failure());
     }
 }

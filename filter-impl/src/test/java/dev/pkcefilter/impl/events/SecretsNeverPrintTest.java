@@ -17,11 +17,13 @@ import dev.pkcefilter.event.TokenRefreshed;
 import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ConfigSources;
 import dev.pkcefilter.impl.config.ConfigurationLoader;
+import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.EndSessionRequest;
+import dev.pkcefilter.impl.protocol.RefreshTokenGrant;
 import dev.pkcefilter.impl.protocol.RevocationRequest;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.protocol.TokenRequest;
@@ -69,9 +71,10 @@ class SecretsNeverPrintTest {
             List<Object> holders = List.of(
                     VERIFIER, STATE, new ClientSecret(SECRET), basic, post,
                     new TokenRequest(URI.create("https://login.example.com/token"),
-                            TokenRequest.authorizationCodeGrant(CODE, REDIRECT, VERIFIER), basic, Optional.empty()),
+                            new AuthorizationCodeGrant(CODE, REDIRECT, VERIFIER), basic, Optional.empty()),
                     new TokenRequest(URI.create("https://login.example.com/token"),
-                            TokenRequest.refreshTokenGrant(REFRESH_TOKEN, "openid"), post, Optional.empty()),
+                            new RefreshTokenGrant(REFRESH_TOKEN, Optional.of("openid")), post, Optional.empty()),
+                    new AuthorizationCodeGrant(CODE, REDIRECT, VERIFIER), new RefreshTokenGrant(REFRESH_TOKEN),
                     response, tokens, tokens.refreshedBy(response, Instant.now()), Optional.of(tokens),
                     login, pending, pending.take(STATE.value(), NOW, Duration.ofMinutes(10)),
                     new AuthorizationRequest(URI.create("https://login.example.com/authorize"), "shop", REDIRECT,

@@ -270,4 +270,87 @@ class DiscoveryTest {
     private List<String> paths() {
         return server.requests().stream().map(r -> r.method() + " " + r.path()).toList();
     }
+
+    private static final String CLEAR_TEXT = ". Codes, tokens and the client secret would cross the network in clear"
+            + " text (RFC 6749 §10.9): serve the endpoints over https, or set pkce.allow-insecure-http=true for"
+            + " development.";
+
+    @Test
+    void refusesADocumentNamingHttpEndpointsOnAHostThatIsNotLoopback() {
+        server.on(OIDC_PATH, json(200, document(issuer.toString(),
+                "\"authorization_endpoint\":\"http://login.example.com/auth\"",
+                "\"token_endpoint\":\"http://login.example.com/token?x=1\"",
+                "\"revocation_endpoint\":\"" + issuer + "/revoke\"",
+                "\"userinfo_endpoint\":\"http://10.0.0.1/userinfo\"")));
+
+        DiscoveryException e = failure();
+
+        assertEquals("Discovery of " + issuer + " failed: " + issuer + "/.well-known/openid-configuration has"
+                + " authorization_endpoint http://login.example.com/auth, which is not https; has token_endpoint"
+                + " http://login.example.com/token, which is not https; has userinfo_endpoint http://10.0.0.1/userinfo,"
+                + " which is not https" + CLEAR_TEXT, e.getMessage());
+        assertFalse(e.isTransient(), "fails the deployment");
+    }
+
+    @Test
+    void refusesHttpEndpointsUnderAnHttpsIssuerEvenOnLoopback() {
+        URI https = URI.create("https://login.example.com/realms/x");
+
+        DiscoveryException e = assertThrows(DiscoveryException.class, () -> discovery().parse(https,
+                URI.create(https + "/.well-known/openid-configuration"), document(https.toString(),
+                        "\"authorization_endpoint\":\"https://login.example.com/auth\"",
+                        "\"token_endpoint\":\"https://login.example.com/token\"",
+                        "\"end_session_endpoint\":\"http://127.0.0.1:8080/logout\"")));
+
+        assertEquals("Discovery of " + https + " failed: " + https + "/.well-known/openid-configuration has"
+                + " end_session_endpoint http://127.0.0.1:8080/logout, which is not https" + CLEAR_TEXT, e.getMessage());
+    }
+
+    @Test
+    void acceptsHttpsEndpointsUnderAnHttpsIssuer() {
+        URI https = URI.create("https://login.example.com/realms/x");
+
+        ProviderMetadata metadata = discovery().parse(https, URI.create(https + "/.well-known/openid-configuration"),
+                document(https.toString(), "\"authorization_endpoint\":\"https://login.example.com/auth\"",
+                        "\"token_endpoint\":\"https://login.example.com/token\""));
+
+        assertEquals(URI.create("https://login.example.com/token"), metadata.tokenEndpoint());
+    }
+
+    @Test
+    void allowsHttpEndpointsWhenTheKeySaysSoAndWarnsNamingThem() {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Discovery.class.getName());
+        logger.addHandler(capture);
+        URI https = URI.create("https://login.example.com/realms/x");
+        try {
+            ProviderMetadata metadata = new Discovery(new BoundedHttp(HTTP, TIMEOUT), JSONB, true).parse(https,
+                    URI.create(https + "/.well-known/openid-configuration"), document(https.toString(),
+                            "\"authorization_endpoint\":\"https://login.example.com/auth\"",
+                            "\"token_endpoint\":\"http://login.example.com/token\""));
+
+            assertEquals(URI.create("http://login.example.com/token"), metadata.tokenEndpoint());
+            assertEquals(List.of("pkce.allow-insecure-http is true, and the metadata of " + https + " names http"
+                    + " endpoints: token_endpoint http://login.example.com/token. Use https outside development."),
+                    warnings);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
 }

@@ -57,7 +57,7 @@ class RevocationRequestTest {
         for (ClientAuthMethod method : ClientAuthMethod.values()) {
             Optional<ClientSecret> secret = method == ClientAuthMethod.NONE ? Optional.empty() : Optional.of(SECRET);
             TokenRequest token = new TokenRequest(URI.create("https://login.example.com/token"),
-                    TokenRequest.refreshTokenGrant(REFRESH_TOKEN, ""), "shop", method, secret, Optional.empty());
+                    new RefreshTokenGrant(REFRESH_TOKEN), new ClientAuthentication("shop", method, secret), Optional.empty());
             RevocationRequest revocation = new RevocationRequest(ENDPOINT, REFRESH_TOKEN, TokenTypeHint.REFRESH_TOKEN,
                     token.clientAuthentication());
 

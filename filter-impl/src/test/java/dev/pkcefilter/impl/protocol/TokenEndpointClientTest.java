@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +81,8 @@ class TokenEndpointClientTest {
     }
 
     private static TokenRequest request(URI endpoint, ClientAuthMethod auth, Optional<String> audience) {
-        return new TokenRequest(endpoint, TokenRequest.authorizationCodeGrant(CODE, REDIRECT, VERIFIER), "my client",
-                auth, auth == ClientAuthMethod.NONE ? Optional.empty() : Optional.of(new ClientSecret(SECRET)),
+        return new TokenRequest(endpoint, new AuthorizationCodeGrant(CODE, REDIRECT, VERIFIER), new ClientAuthentication(
+                "my client", auth, auth == ClientAuthMethod.NONE ? Optional.empty() : Optional.of(new ClientSecret(SECRET))),
                 audience);
     }
 
@@ -161,6 +162,30 @@ class TokenEndpointClientTest {
                 + " (authorization_code grant)", e.getMessage());
         assertEquals(Optional.of("invalid_grant"), e.error());
         assertEquals(Optional.of("Code not valid"), e.errorDescription());
+        assertEquals(OptionalInt.of(400), e.status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"400 invalid_scope", "401 invalid_client", "400 unauthorized_client",
+            "429 slow_down", "503 temporarily_unavailable"})
+    void tellsEachOAuthErrorAndItsStatusApart(String answer) {
+        int status = Integer.parseInt(answer.substring(0, 3));
+        String code = answer.substring(4);
+
+        TokenEndpointException e = failure(json(status, "{\"error\":\"" + code + "\"}"));
+
+        assertEquals(Optional.of(code), e.error());
+        assertEquals(OptionalInt.of(status), e.status());
+        assertEquals(status < 500 ? Failure.REFUSED : Failure.SERVER_ERROR, e.failure());
+    }
+
+    @Test
+    void tellsA429WithoutAnOAuthErrorByItsStatus() {
+        TokenEndpointException e = failure(json(429, "{\"message\":\"Too Many Requests\"}"));
+
+        assertEquals(Failure.SERVER_ERROR, e.failure());
+        assertEquals(OptionalInt.of(429), e.status());
+        assertEquals(Optional.empty(), e.error());
     }
 
     @Test
@@ -199,6 +224,7 @@ class TokenEndpointClientTest {
         TokenEndpointException e = failure(json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
 
         assertEquals(Failure.INVALID_RESPONSE, e.failure());
+        assertEquals(OptionalInt.of(200), e.status());
         assertEquals("The token endpoint 127.0.0.1 answered HTTP 200 but the token response has no access_token"
                 + " (authorization_code grant)", e.getMessage());
     }
@@ -262,6 +288,7 @@ class TokenEndpointClientTest {
         TokenEndpointException e = failure(json(200, body));
 
         assertEquals(Failure.INVALID_RESPONSE, e.failure());
+        assertEquals(TransportException.Kind.TOO_LARGE, ((TransportException) e.getCause()).kind());
         assertEquals("The token endpoint 127.0.0.1 answered more than 1048576 bytes (authorization_code grant)",
                 e.getMessage());
     }
@@ -312,6 +339,8 @@ class TokenEndpointClientTest {
         assertEquals(Failure.TIMEOUT, e.failure());
         assertEquals("The token endpoint 127.0.0.1 did not answer within PT2S (authorization_code grant)",
                 e.getMessage());
+        assertEquals(OptionalInt.empty(), e.status());
+        assertEquals(TransportException.Kind.TIMEOUT, ((TransportException) e.getCause()).kind());
     }
 
     @Test
@@ -320,6 +349,8 @@ class TokenEndpointClientTest {
 
         assertEquals(Failure.UNREACHABLE, e.failure());
         assertEquals("The token endpoint 127.0.0.1 could not be reached (authorization_code grant)", e.getMessage());
+        assertEquals(OptionalInt.empty(), e.status());
+        assertEquals(TransportException.Kind.UNREACHABLE, ((TransportException) e.getCause()).kind());
     }
 
     @Test

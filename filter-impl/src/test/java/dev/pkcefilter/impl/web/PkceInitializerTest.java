@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.pkcefilter.PkceConfiguration;
 import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.TokenSet;
@@ -29,6 +30,22 @@ import jakarta.servlet.http.HttpSessionListener;
 import org.junit.jupiter.api.Test;
 
 class PkceInitializerTest {
+
+    @PkceConfiguration(clientId = "shop", allowInsecureHttp = true)
+    static final class AllowsInsecureHttp {
+    }
+
+    @PkceConfiguration(clientId = "shop")
+    static final class Default {
+    }
+
+    @Test
+    void readsTheBooleanAttributeAsTrueOrAsNotSet() {
+        assertEquals("true", PkceInitializer.annotationValues(Set.of(AllowsInsecureHttp.class))
+                .get("pkce.allow-insecure-http"));
+        assertEquals("", PkceInitializer.annotationValues(Set.of(Default.class)).get("pkce.allow-insecure-http"));
+        assertEquals("shop", PkceInitializer.annotationValues(Set.of(Default.class)).get("pkce.client-id"));
+    }
 
     private final Map<String, Object> attributes = new HashMap<>();
     private final List<EventListener> listeners = new ArrayList<>();
