@@ -111,9 +111,9 @@ public final class TokenEndpointClient {
                                                Throwable cause) {
         String message = "The token endpoint " + request.endpoint().getHost() + " " + what + " ("
                 + request.grant().type() + " grant)";
-        LOG.log(Level.WARNING, message + error.flatMap(OAuthError::description)
-                .map(d -> ": " + RemoteText.clean(d, 200)).orElse(""));
-        return new TokenEndpointException(failure, message, status, error, cause);
+        TokenEndpointException e = new TokenEndpointException(failure, message, status, error, cause);
+        LOG.log(Level.DEBUG, e::logLine); // the caller logs it at the level the failure deserves
+        return e;
     }
 
 }

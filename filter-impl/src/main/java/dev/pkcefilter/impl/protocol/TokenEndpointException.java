@@ -45,6 +45,14 @@ public class TokenEndpointException extends PkceFilterException {
         return failure;
     }
 
+    /**
+     * @return the message and the server's {@code error_description} (cleaned, bounded), for a log line; never a
+     *         token or secret
+     */
+    public String logLine() {
+        return getMessage() + errorDescription().map(d -> ": " + RemoteText.clean(d, 200)).orElse("");
+    }
+
     /** @return the HTTP status the server answered, or empty when no whole answer arrived */
     public OptionalInt status() {
         return status < 0 ? OptionalInt.empty() : OptionalInt.of(status);

@@ -98,31 +98,32 @@ public final class RefreshExchange {
             return new Renewed(current.refreshedBy(client.send(request), clock.instant()));
         } catch (TokenEndpointException e) {
             if (e.failure() != TokenEndpointException.Failure.REFUSED) {
+                LOG.log(Level.WARNING, e.logLine() + "; the access token is used while it is valid");
                 return new CannotRenew("the token endpoint failed (" + e.failure() + ")");
             }
             String error = e.error().orElse("");
             if ("invalid_grant".equals(error)) {
+                LOG.log(Level.DEBUG, e::logLine); // the grant ended at the server: a normal event
                 return new Refused();
             }
-            String code = RemoteText.clean(error, 100);
             if ("invalid_client".equals(error)) {
-                logInvalidClient();
+                logInvalidClient(e);
             } else {
-                LOG.log(Level.WARNING, "The token endpoint refused a refresh with error " + code
-                        + "; the access token is used while it is valid");
+                LOG.log(Level.WARNING, e.logLine() + "; the access token is used while it is valid");
             }
-            return new CannotRenew("the token endpoint answered " + code);
+            return new CannotRenew("the token endpoint answered " + RemoteText.clean(error, 100));
         }
     }
 
-    private void logInvalidClient() {
+    private void logInvalidClient(TokenEndpointException e) {
         long now = clock.millis();
         long last = invalidClientLoggedAt.get();
         if (now - last >= INVALID_CLIENT_LOG_INTERVAL.toMillis() && invalidClientLoggedAt.compareAndSet(last, now)) {
-            LOG.log(Level.ERROR, "The token endpoint refuses this client's refreshes with invalid_client: check"
-                    + " pkce.client-id, pkce.client-secret and pkce.client-auth against the client registered at the"
-                    + " authorization server. Access tokens are used until they expire. (Logged at most once a"
-                    + " minute.)");
+            LOG.log(Level.ERROR, e.logLine() + ". The authorization server does not accept this client: check"
+                    + " pkce.client-id, pkce.client-secret and pkce.client-auth against the client registered there."
+                    + " Access tokens are used until they expire. (Logged at most once a minute.)");
+        } else {
+            LOG.log(Level.DEBUG, e::logLine);
         }
     }
 }

@@ -128,6 +128,7 @@ final class CallbackHandler {
         try {
             tokens = context.tokenClient().send(tokenRequest);
         } catch (TokenEndpointException e) {
+            LOG.log(Level.WARNING, e.logLine());
             boolean timeout = e.failure() == TokenEndpointException.Failure.TIMEOUT;
             refuse(response, timeout ? 504 : 502, "Sign-in could not be completed", timeout
                     ? "The authorization server did not answer in time."
