@@ -195,6 +195,13 @@ class BadInputIT extends AgainstFakeServer {
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"expires_in\":0.5}"),
                 tokenBody("over 1 MiB", "application/json",
                         "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"padding\":\"" + padding + "\"}"),
+                tokenBody("expires_in 0: expired on arrival", "application/json",
+                        "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"expires_in\":0}"),
+                tokenBody("an absolute expires in the past", "application/json",
+                        "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"expires\":1600000000}"),
+                tokenBody("a created_at far in the past", "application/json",
+                        "{\"access_token\":\"at-x\",\"token_type\":\"Bearer\",\"created_at\":1000000000,"
+                                + "\"expires_in\":300}"),
                 token("token_type mac", 502, () -> fake.issueTokenType("mac")),
                 token("token_type DPoP", 502, () -> fake.issueTokenType("DPoP")),
                 token("HTTP 500 with HTML", 502, () -> fake.answerTokenRequests(TokenMode.SERVER_ERROR_HTML)),
@@ -207,6 +214,25 @@ class BadInputIT extends AgainstFakeServer {
                     fake.answerTokenRequests(TokenMode.SLOW);
                     fake.slowAnswersTake(4_000); // pkce.http-timeout is PT2S here
                 })));
+    }
+
+    @Test
+    void aTokenExpiredOnArrivalEndsInAClear502PageNotALoginLoop() {
+        fake.answerTokenRequests(TokenMode.CUSTOM);
+        fake.customTokenBody("{\"access_token\":\"at-expired\",\"token_type\":\"Bearer\",\"expires_in\":0}");
+        BrowserlessClient browser = new BrowserlessClient();
+        browser.get(base + "public/events", Map.of()); // forget earlier events
+
+        BrowserlessClient.Result page = browser.navigate(base + "app/servlet");
+
+        assertEquals(502, page.status(), page.hops()::toString);
+        assertTrue(page.body().contains("<h1>Sign-in could not be completed</h1>"), page.body());
+        assertTrue(page.body().contains("already expired"), page.body());
+        assertFalse(page.body().contains("at-expired"), page.body());
+        assertEquals(1, fake.requests("/token").size(), "one exchange, no loop: " + page.hops());
+        assertEquals("LoginFailed 502 -", browser.get(base + "public/events", Map.of()).body());
+        assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "nothing stored");
+        TRIED.merge("token response", 1, Integer::sum);
     }
 
     @Test

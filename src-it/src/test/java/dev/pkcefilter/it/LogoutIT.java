@@ -13,6 +13,7 @@ import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Revocation;
+import dev.pkcefilter.it.support.RawHttp;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The logout endpoint against the fake server, which offers revocation and end-session endpoints: tokens revoked
  * (refresh first), the session gone, the browser sent to end the server's session; a revocation endpoint that fails
- * or is down does not stop the logout; another site can neither GET nor POST a logout.
+ * or is down does not stop the logout; another site can neither GET nor POST a logout, and neither can an image,
+ * a script or a prefetch of the application's own pages.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -126,14 +128,81 @@ class LogoutIT extends AgainstFakeServer {
     }
 
     @Test
-    void aGetWithSameOriginEvidenceLogsOut() {
+    void aSameOriginTopLevelNavigationLogsOut() {
         BrowserlessClient browser = signedIn();
 
-        HttpResponse<String> logout = browser.get(base + "oauth/logout",
-                Map.of("Accept", "text/html", "Sec-Fetch-Site", "same-origin"));
+        HttpResponse<String> logout = browser.get(base + "oauth/logout", Map.of("Accept", "text/html",
+                "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document",
+                "Sec-Fetch-User", "?1"));
 
         assertEquals(302, logout.statusCode(), logout.body());
         assertEquals(2, fake.revocations().size());
+        assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
+    }
+
+    @Test
+    void aSameOriginGetWithoutFetchMetadataStillLogsOutByItsReferer() {
+        BrowserlessClient browser = signedIn();
+
+        RawHttp.Response logout = rawLogout("GET", browser, Map.of("Accept", "text/html",
+                "Referer", base + "app/servlet"));
+
+        assertEquals(302, logout.status(), logout.body());
+        assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
+    }
+
+    @Test
+    void subresourcesAndScriptsOfTheSameOriginGet403AndKeepTheSession() {
+        BrowserlessClient browser = signedIn();
+        Map<String, Map<String, String>> requests = Map.of(
+                "an <img> in same-origin user content", Map.of("Accept", "image/avif,image/webp,*/*",
+                        "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "image",
+                        "Referer", base + "app/servlet"),
+                "a fetch()", Map.of("Accept", "*/*", "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "cors",
+                        "Sec-Fetch-Dest", "empty", "Origin", origin(), "Referer", base + "app/servlet"),
+                "a <link rel=prefetch>", Map.of("Accept", "*/*", "Sec-Fetch-Site", "same-origin",
+                        "Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "empty", "Sec-Purpose", "prefetch",
+                        "Referer", base + "app/servlet"));
+
+        requests.forEach((what, headers) -> {
+            RawHttp.Response response = rawLogout("GET", browser, headers);
+            assertEquals(403, response.status(), what + ": " + response.body());
+            assertEquals("no-store", response.header("Cache-Control").orElse(""), what);
+        });
+        assertEquals(List.of(), fake.revocations());
+        assertEquals(200, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "still signed in");
+    }
+
+    @Test
+    void aPrefetchOrPrerenderOfTheLogoutPageShowsTheSignOutButtonAndKeepsTheSession() {
+        BrowserlessClient browser = signedIn();
+        Map<String, String> navigation = Map.of("Accept", "text/html", "Sec-Fetch-Site", "same-origin",
+                "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document", "Referer", base + "app/servlet");
+
+        for (Map.Entry<String, String> purpose : List.of(Map.entry("Sec-Purpose", "prefetch"),
+                Map.entry("Sec-Purpose", "prefetch;prerender"), Map.entry("Purpose", "prefetch"))) {
+            Map<String, String> headers = new java.util.HashMap<>(navigation);
+            headers.put(purpose.getKey(), purpose.getValue());
+            RawHttp.Response page = rawLogout("GET", browser, headers);
+            assertEquals(200, page.status(), purpose + ": " + page.body());
+            assertTrue(page.body().contains(">Sign out</button>"), purpose + ": " + page.body());
+        }
+        assertEquals(List.of(), fake.revocations());
+        assertEquals(200, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "still signed in");
+    }
+
+    @Test
+    void aPostWithOriginNullIsCrossOriginUnlessFetchMetadataSaysSameOrigin() {
+        BrowserlessClient browser = signedIn();
+
+        RawHttp.Response refused = rawLogout("POST", browser, Map.of("Accept", "text/html", "Origin", "null",
+                "Referer", base + "app/servlet"));
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals(200, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "still signed in");
+
+        RawHttp.Response loggedOut = rawLogout("POST", browser, Map.of("Accept", "text/html", "Origin", "null",
+                "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document"));
+        assertEquals(302, loggedOut.status(), loggedOut.body());
         assertEquals(401, browser.get(base + "app/servlet", BrowserlessClient.XHR).statusCode(), "the session is gone");
     }
 
@@ -154,6 +223,13 @@ class LogoutIT extends AgainstFakeServer {
         HttpResponse<String> page = browser.navigate(base + "app/servlet").response();
         assertEquals(200, page.statusCode(), page.body());
         return browser;
+    }
+
+    /** One request of the logout path, its headers exactly as given, with the browser's session cookie. */
+    private RawHttp.Response rawLogout(String method, BrowserlessClient browser, Map<String, String> headers) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Cookie", "JSESSIONID=" + browser.sessionId());
+        return RawHttp.send(base, method, base.getPath() + "oauth/logout", all);
     }
 
     private HttpResponse<String> postLogout(BrowserlessClient browser, String origin) {

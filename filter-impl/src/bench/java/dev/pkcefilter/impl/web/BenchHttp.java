@@ -170,6 +170,7 @@ final class BenchHttp {
     /** A session that holds its attributes in a map. */
     static final class Session implements HttpSession {
         String id;
+        int maxInactiveInterval = 1800;
         final Map<String, Object> attributes = new HashMap<>();
 
         Session(String id) {
@@ -198,12 +199,12 @@ final class BenchHttp {
 
         @Override
         public void setMaxInactiveInterval(int interval) {
-            throw new UnsupportedOperationException();
+            maxInactiveInterval = interval;
         }
 
         @Override
         public int getMaxInactiveInterval() {
-            return 1800;
+            return maxInactiveInterval;
         }
 
         @Override

@@ -8,8 +8,9 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * What pkce-filter keeps in the HTTP session: the pending logins and the tokens, each one immutable value under
- * one attribute, set again on every change so that the servers' session replication carries it.
+ * What pkce-filter keeps in the HTTP session: the pending logins, the tokens, who signed in last and whether
+ * pkce-filter created the session for a pending login, each one immutable value under one attribute, set again on
+ * every change so that the servers' session replication carries it.
  *
  * <p>Read-modify-write of the pending logins is serialized per session with a fixed array of lock stripes (no
  * per-session state to leak), so two tabs starting a login at the same moment both keep theirs.
@@ -18,6 +19,8 @@ public final class SessionStore {
 
     static final String PENDING = "dev.pkcefilter.pending-logins";
     static final String TOKENS = "dev.pkcefilter.tokens";
+    static final String SIGNED_IN_AS = "dev.pkcefilter.signed-in-as";
+    static final String PRE_LOGIN = "dev.pkcefilter.pre-login";
 
     private static final int STRIPES = 64;
 
@@ -62,6 +65,60 @@ public final class SessionStore {
         }
     }
 
+    /**
+     * Sets the pending logins of a fresh session that continues a login begun in another one.
+     *
+     * @param session the new session
+     * @param pending the pending logins carried over
+     */
+    public void putPendingLogins(HttpSession session, PendingLogins pending) {
+        if (!pending.isEmpty()) {
+            session.setAttribute(PENDING, pending);
+        }
+    }
+
+    /**
+     * Makes a session that pkce-filter has just created for a pending login live for the login timeout only (or
+     * its own interval, when shorter), remembering the interval it had, until {@link #storeLogin}.
+     *
+     * @param session a session created for this request
+     */
+    public void markPreLogin(HttpSession session) {
+        int application = session.getMaxInactiveInterval();
+        int login = (int) Math.min(Integer.MAX_VALUE, Math.max(1, loginTimeout.toSeconds()));
+        session.setAttribute(PRE_LOGIN, new PreLoginSession(application));
+        if (application <= 0 || login < application) {
+            session.setMaxInactiveInterval(login);
+        }
+    }
+
+    /** @return whether the session was created by pkce-filter for a pending login that has not completed */
+    public static boolean isPreLogin(HttpSession session) {
+        return session.getAttribute(PRE_LOGIN) instanceof PreLoginSession;
+    }
+
+    /** @return who signed in last in this session, even when its tokens were dropped since */
+    public static Optional<SignedInAs> signedInAs(HttpSession session) {
+        return session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs who ? Optional.of(who) : Optional.empty();
+    }
+
+    /**
+     * Stores the tokens of a completed login and who signed in, and gives a pre-login session its application
+     * timeout back.
+     *
+     * @param session the signed-in session
+     * @param tokens the login's tokens
+     * @param who who signed in
+     */
+    public void storeLogin(HttpSession session, TokenSet tokens, SignedInAs who) {
+        if (session.getAttribute(PRE_LOGIN) instanceof PreLoginSession preLogin) {
+            session.setMaxInactiveInterval(preLogin.applicationTimeoutSeconds());
+            session.removeAttribute(PRE_LOGIN);
+        }
+        session.setAttribute(SIGNED_IN_AS, Objects.requireNonNull(who, "who"));
+        storeTokens(session, tokens);
+    }
+
     /** @return the pending logins of a session, for tests and diagnostics */
     public PendingLogins pendingLogins(HttpSession session) {
         return session.getAttribute(PENDING) instanceof PendingLogins pending ? pending : PendingLogins.NONE;
@@ -82,7 +139,10 @@ public final class SessionStore {
         session.setAttribute(TOKENS, Objects.requireNonNull(tokens, "tokens"));
     }
 
-    /** Drops the tokens of a session whose refresh was refused: the next navigation signs in again. */
+    /**
+     * Drops the tokens of a session whose refresh was refused: the next navigation signs in again. Who was signed
+     * in ({@link #signedInAs}) is kept.
+     */
     public void dropTokens(HttpSession session) {
         session.removeAttribute(TOKENS);
     }

@@ -40,9 +40,11 @@ final class CallbackHandler {
     static final int MAX_PARAMETER_LENGTH = 8192;
 
     private final PkceContext context;
+    private final SignInSession signIn;
 
     CallbackHandler(PkceContext context) {
         this.context = context;
+        this.signIn = new SignInSession(context.store(), context.jsonb());
     }
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -137,10 +139,21 @@ final class CallbackHandler {
                             .orElse(null), login.returnPath(), e.error(), e.errorDescription());
             return;
         }
-        // 5. a new session id against session fixation (RFC 9700 §4.7 via OWASP), then the tokens
-        request.changeSessionId();
-        TokenSet tokenSet = TokenSet.from(tokens, config.scope(), context.clock().instant());
-        context.store().storeTokens(session, tokenSet);
+        // 5. a token expired on arrival would send the browser straight back to sign in: a login loop
+        Instant now = context.clock().instant();
+        if (tokens.expiresAt().filter(expiresAt -> !expiresAt.isAfter(now)).isPresent()) {
+            LOG.log(Level.WARNING, "The token endpoint issued an access token that had expired on arrival (expires at "
+                    + tokens.expiresAt().get() + ", now " + now + "): check its expires_in, expires or created_at,"
+                    + " and the clocks of both servers");
+            refuse(response, 502, "Sign-in could not be completed", "The authorization server gave this application"
+                    + " an access token that had already expired when it arrived, so you could not stay signed in."
+                    + " Its lifetime, or a clock, is wrong.", "token expired on arrival", home);
+            return;
+        }
+        // 6. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
+        // person, then the tokens
+        TokenSet tokenSet = TokenSet.from(tokens, config.scope(), now);
+        signIn.signIn(request, session, tokenSet);
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
         context.events().loginSucceeded(tokenSet);
         Responses.redirect(response, login.returnPath());

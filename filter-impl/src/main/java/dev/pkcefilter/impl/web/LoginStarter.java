@@ -15,11 +15,15 @@ import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.session.PendingLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 /**
  * Step 1 of the code flow (RFC 6749 §4.1.1): a request without a usable token. A page navigation is sent to the
  * authorization endpoint with a new state and PKCE challenge, remembered in the session; any other request gets
- * 401.
+ * 401. A session created here, for the pending login only, lives for {@code pkce.login-timeout} until the login
+ * completes ({@link dev.pkcefilter.impl.session.SessionStore#markPreLogin}), and the return path it keeps is at most
+ * {@value ReturnPath#MAX_LENGTH} characters ({@link ReturnPath}): cookieless navigations cannot fill the server's
+ * memory with long-lived sessions.
  */
 final class LoginStarter {
 
@@ -61,8 +65,13 @@ final class LoginStarter {
             return;
         }
         Instant now = context.clock().instant();
-        context.store().addPendingLogin(request.getSession(true),
-                new PendingLogin(state, verifier, redirectUri, ReturnPath.of(request), now), now);
+        HttpSession session = request.getSession(false);
+        if (session == null) { // made for this login alone: it lives for the login timeout until sign-in completes
+            session = request.getSession(true);
+            context.store().markPreLogin(session);
+        }
+        context.store().addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
+                ReturnPath.of(request, config.protectedPaths()), now), now);
 
         AuthorizationRequest authorization = new AuthorizationRequest(endpoints.authorizationEndpoint(),
                 config.clientId(), redirectUri, config.scope(), state, verifier.challenge(), config.audience(),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,9 +26,10 @@ import jakarta.servlet.http.HttpSession;
  * The logout endpoint ({@code pkce.logout-path}): ends the session here and, where the authorization server
  * offers it, its tokens and its own session there.
  * <ol>
- *   <li>Only a request of the application's own pages logs out ({@link SameOrigin}): a POST that another origin
- *       sent gets 403; a GET without same-origin evidence (an image tag, a link from elsewhere, a typed URL)
- *       gets a page with a "Sign out" button instead.</li>
+ *   <li>Only a request of the application's own pages logs out ({@link #answer}): a POST that another origin
+ *       sent gets 403; a GET logs out only as the user's own top-level navigation from one of its pages. Any other
+ *       GET that is a navigation (a link from elsewhere, a typed URL, a prefetch or prerender) gets a page with a
+ *       "Sign out" button instead; one that is not (an image, a script's {@code fetch()}) gets 403.</li>
  *   <li>The session is invalidated first, so that no request uses the tokens while they are revoked.</li>
  *   <li>The refresh token, then the access token, are revoked (RFC 7009 §2), best effort.</li>
  *   <li>The browser goes to the end-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), else straight
@@ -44,23 +46,85 @@ final class LogoutHandler {
         this.context = context;
     }
 
+    /** What a request of the logout path gets. */
+    enum Answer {
+        /** Signed out. */
+        LOG_OUT,
+        /** The page with a "Sign out" button; the session stays. */
+        CONFIRM,
+        /** 403; the session stays. */
+        FORBIDDEN
+    }
+
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String method = request.getMethod();
+        switch (answer(request, ownOrigins(request, context.config()))) {
+            case LOG_OUT -> logout(request, response);
+            case CONFIRM -> Responses.signOutPage(response, request.getContextPath() + context.config().logoutPath());
+            case FORBIDDEN -> {
+                LOG.log(Level.INFO, "Refused a logout request that another origin sent or that no user asked for");
+                Responses.errorPage(response, HttpServletResponse.SC_FORBIDDEN, "Sign-out refused",
+                        "This sign-out request was sent by another site, or by a page element rather than by you,"
+                                + " so you are still signed in.", null, request.getContextPath() + "/");
+            }
+        }
+    }
+
+    /**
+     * Whether a request of the logout path signs out (step 1). A POST signs out unless its {@link SameOrigin}
+     * verdict is cross-origin (RFC 6454 §7, Fetch Metadata §2.1). A GET is a state-changing request only where
+     * the user asked for it:
+     * <ul>
+     *   <li>with Fetch Metadata (any {@code Sec-Fetch-*} header, W3C Fetch Metadata Request Headers §2): only a
+     *       top-level navigation ({@code Sec-Fetch-Mode: navigate} and {@code Sec-Fetch-Dest: document}) from the
+     *       application's own origin signs out. A request whose mode is not {@code navigate} ({@code <img>},
+     *       {@code fetch()}, {@code <link rel=prefetch>}) gets 403, other navigations (a frame, a link from another
+     *       site, a typed URL) the confirmation page;</li>
+     *   <li>without it (an older browser): the {@code Origin}/{@code Referer} rule of {@link SameOrigin};</li>
+     *   <li>either way, a speculative load never signs out: {@code Sec-Purpose} (Fetch §2.2.7, "prefetch" or
+     *       "prefetch;prerender"), or the older {@code Purpose: prefetch}, {@code X-Purpose: preview} and
+     *       {@code X-Moz: prefetch}: the browser fetches the page before (or without) the user opening it.</li>
+     * </ul>
+     * Any other method gets 403 when Fetch Metadata says it is not a navigation, else the confirmation page.
+     *
+     * @param ownOrigins the application's origins ({@link #ownOrigins})
+     * @return the answer
+     */
+    static Answer answer(HttpServletRequest request, Set<String> ownOrigins) {
         SameOrigin.Verdict verdict = SameOrigin.decide(request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"),
-                request.getHeader("Referer"), ownOrigins(request, context.config()));
-        // 1. no logout on another site's behalf: a forged cross-site request
-        if ("POST".equals(method) && verdict == SameOrigin.Verdict.CROSS_ORIGIN) {
-            LOG.log(Level.INFO, "Refused a logout request sent by another origin");
-            Responses.errorPage(response, HttpServletResponse.SC_FORBIDDEN, "Sign-out refused",
-                    "This sign-out request was sent by another site, so you are still signed in.", null,
-                    request.getContextPath() + "/");
-            return;
+                request.getHeader("Referer"), ownOrigins);
+        String method = request.getMethod();
+        if ("POST".equals(method)) {
+            return verdict == SameOrigin.Verdict.CROSS_ORIGIN ? Answer.FORBIDDEN : Answer.LOG_OUT;
         }
-        if (!"POST".equals(method) && !("GET".equals(method) && verdict == SameOrigin.Verdict.SAME_ORIGIN)) {
-            Responses.signOutPage(response, request.getContextPath() + context.config().logoutPath());
-            return;
+        String mode = request.getHeader("Sec-Fetch-Mode");
+        if (mode != null && !"navigate".equalsIgnoreCase(mode.trim())) {
+            return Answer.FORBIDDEN; // a subresource or a script's request: nobody sees a page
         }
-        logout(request, response);
+        if (!"GET".equals(method) || isSpeculative(request) || verdict != SameOrigin.Verdict.SAME_ORIGIN) {
+            return Answer.CONFIRM;
+        }
+        boolean fetchMetadata = request.getHeader("Sec-Fetch-Site") != null || mode != null
+                || request.getHeader("Sec-Fetch-Dest") != null;
+        if (!fetchMetadata) {
+            return Answer.LOG_OUT; // an older browser: same-origin by Origin or Referer, as before Fetch Metadata
+        }
+        String dest = request.getHeader("Sec-Fetch-Dest");
+        return mode != null && dest != null && "document".equalsIgnoreCase(dest.trim())
+                ? Answer.LOG_OUT : Answer.CONFIRM;
+    }
+
+    /** @return whether the browser loads this ahead of the user, to show it faster if they open it */
+    private static boolean isSpeculative(HttpServletRequest request) {
+        for (String name : new String[] {"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz"}) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                String lower = value.toLowerCase(Locale.ROOT);
+                if (lower.contains("prefetch") || lower.contains("prerender") || lower.contains("preview")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void logout(HttpServletRequest request, HttpServletResponse response) {

@@ -13,9 +13,11 @@ import java.util.Optional;
  *   <li>{@code Sec-Fetch-Site} (Fetch Metadata Request Headers §2.1);</li>
  *   <li>{@code Referer}, its origin only.</li>
  * </ol>
- * {@code Origin: null} is skipped rather than refused: a browser sends it for a same-origin POST from a page with
- * {@code Referrer-Policy: no-referrer} (Fetch §3.1 "append a request Origin header"), as pkce-filter's own pages
- * have.
+ * {@code Origin: null} is cross-origin unless {@code Sec-Fetch-Site} says {@code same-origin}: a browser sends it
+ * for a same-origin POST from a page with {@code Referrer-Policy: no-referrer} (Fetch §3.1 "append a request Origin
+ * header"), and then also {@code Sec-Fetch-Site: same-origin}; but it sends {@code Origin: null} too from a
+ * sandboxed frame, a {@code data:} URL or after a cross-origin redirect (RFC 6454 §7.3), none of which is the
+ * application's own page, and a {@code Referer} cannot vouch for those.
  */
 final class SameOrigin {
 
@@ -40,7 +42,11 @@ final class SameOrigin {
      * @return the verdict
      */
     static Verdict decide(String origin, String fetchSite, String referer, Collection<String> ownOrigins) {
-        if (origin != null && !origin.isBlank() && !"null".equals(origin.trim())) {
+        if (origin != null && !origin.isBlank()) {
+            if ("null".equals(origin.trim())) { // an opaque origin: only the browser's own word makes it ours
+                return fetchSite != null && "same-origin".equalsIgnoreCase(fetchSite.trim())
+                        ? Verdict.SAME_ORIGIN : Verdict.CROSS_ORIGIN;
+            }
             return verdict(RequestOrigin.of(origin), ownOrigins);
         }
         if (fetchSite != null && !fetchSite.isBlank()) {

@@ -17,6 +17,8 @@ final class FakeSession {
     final Map<String, Object> attributes = new ConcurrentHashMap<>();
     final List<String> writes = new CopyOnWriteArrayList<>();
     final HttpSession session;
+    /** The max inactive interval, the application's 1800 s unless set. */
+    volatile int maxInactiveInterval = 1800;
 
     FakeSession(String id) {
         session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
@@ -34,6 +36,11 @@ final class FakeSession {
                     case "removeAttribute" -> {
                         writes.add((String) args[0]);
                         attributes.remove((String) args[0]);
+                        yield null;
+                    }
+                    case "getMaxInactiveInterval" -> maxInactiveInterval;
+                    case "setMaxInactiveInterval" -> {
+                        maxInactiveInterval = (Integer) args[0];
                         yield null;
                     }
                     case "toString" -> "FakeSession[" + id + "]";

@@ -4,6 +4,7 @@ import static dev.pkcefilter.impl.session.PendingLoginsTest.T0;
 import static dev.pkcefilter.impl.session.PendingLoginsTest.TIMEOUT;
 import static dev.pkcefilter.impl.session.PendingLoginsTest.login;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -206,5 +207,85 @@ class SessionStoreTest {
             assertTrue(java.util.Arrays.stream(type.getAnnotations())
                     .anyMatch(a -> a.annotationType().getSimpleName().equals("Immutable")), type.getName());
         }
+    }
+
+    @Test
+    void aPreLoginSessionLivesForTheLoginTimeoutUntilSignInRestoresTheApplicationsTimeout() {
+        store.markPreLogin(fake.session);
+
+        assertEquals(TIMEOUT.toSeconds(), fake.maxInactiveInterval);
+        assertTrue(SessionStore.isPreLogin(fake.session));
+        assertEquals(new PreLoginSession(1800), fake.attributes.get(SessionStore.PRE_LOGIN));
+
+        store.storeLogin(fake.session, tokens(), new SignedInAs("alice"));
+
+        assertEquals(1800, fake.maxInactiveInterval);
+        assertFalse(SessionStore.isPreLogin(fake.session));
+        assertFalse(fake.attributes.containsKey(SessionStore.PRE_LOGIN));
+    }
+
+    @Test
+    void aPreLoginSessionNeverGetsLongerThanTheApplicationsTimeout() {
+        fake.maxInactiveInterval = 60;
+        store.markPreLogin(fake.session);
+        assertEquals(60, fake.maxInactiveInterval);
+
+        FakeSession forever = new FakeSession("forever");
+        forever.maxInactiveInterval = -1;
+        store.markPreLogin(forever.session);
+        assertEquals(TIMEOUT.toSeconds(), forever.maxInactiveInterval, "a session that never expires gets a limit");
+        store.storeLogin(forever.session, tokens(), new SignedInAs(null));
+        assertEquals(-1, forever.maxInactiveInterval);
+    }
+
+    @Test
+    void aSessionThatWasNeverPreLoginKeepsItsTimeoutAtSignIn() {
+        fake.maxInactiveInterval = 7200; // set by the application
+
+        store.storeLogin(fake.session, tokens(), new SignedInAs("alice"));
+
+        assertEquals(7200, fake.maxInactiveInterval);
+    }
+
+    @Test
+    void rememberWhoSignedInWhenTheTokensAreDropped() {
+        store.storeLogin(fake.session, tokens(), new SignedInAs("alice"));
+        store.dropTokens(fake.session);
+
+        assertNull(SessionStore.tokensOrNull(fake.session));
+        assertEquals(Optional.of(new SignedInAs("alice")), SessionStore.signedInAs(fake.session));
+        assertEquals(Optional.empty(), SessionStore.signedInAs(new FakeSession("other").session));
+    }
+
+    @Test
+    void comparesSubjectsOnlyWhenBothAreKnown() {
+        assertTrue(new SignedInAs("alice").isSamePerson(Optional.of("alice")));
+        assertFalse(new SignedInAs("alice").isSamePerson(Optional.of("bob")));
+        assertFalse(new SignedInAs("alice").isSamePerson(Optional.empty()));
+        assertFalse(new SignedInAs(null).isSamePerson(Optional.empty()));
+        assertFalse(new SignedInAs(null).isSamePerson(Optional.of("alice")));
+        assertEquals("SignedInAs[subject known]", new SignedInAs("alice").toString());
+    }
+
+    @Test
+    void theNewSessionValuesAreSmallImmutableAndSerializable() throws Exception {
+        for (Object value : List.of(new PreLoginSession(1800), new SignedInAs("alice"), new SignedInAs(null))) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(value);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                assertEquals(value, in.readObject());
+            }
+            assertTrue(bytes.size() < 200, value + ": " + bytes.size() + " bytes");
+            assertTrue(java.util.Arrays.stream(value.getClass().getAnnotations())
+                    .anyMatch(a -> a.annotationType().getSimpleName().equals("Immutable")), value.toString());
+        }
+    }
+
+    private static TokenSet tokens() {
+        return TokenSet.from(new TokenResponse("AT", "Bearer", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty()), "openid");
     }
 }

@@ -5,7 +5,10 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -67,7 +70,22 @@ final class FakeHttp {
         String queryString;
         /** The request's session, or {@code null}: then {@code getSession(false)} answers {@code null}. */
         HttpSession session;
+        /**
+         * Instead of {@link #session}: a session that behaves as a container's does ({@code changeSessionId()},
+         * {@code invalidate()}); with {@link #createsSession}, {@code getSession(true)} makes a new one when there is
+         * none or it was invalidated, and {@link #created} lists those.
+         */
+        Session fakeSession;
+        boolean createsSession;
+        final List<Session> created = new ArrayList<>();
         final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        /** The query's parameters, each with its values. */
+        final Map<String, String[]> parameters = new LinkedHashMap<>();
+
+        Request parameter(String name, String... values) {
+            parameters.put(name, values);
+            return this;
+        }
 
         Request header(String name, String value) {
             headers.put(name, value);
@@ -87,7 +105,34 @@ final class FakeHttp {
                         case "getPathInfo" -> pathInfo;
                         case "getQueryString" -> queryString;
                         case "getHeader" -> headers.get((String) args[0]);
+                        case "getParameterValues" -> parameters.get((String) args[0]);
+                        case "getParameter" -> {
+                            String[] values = parameters.get((String) args[0]);
+                            yield values == null ? null : values[0];
+                        }
+                        case "changeSessionId" -> {
+                            if (fakeSession == null || fakeSession.invalidated) {
+                                throw new IllegalStateException("no session");
+                            }
+                            fakeSession.id = fakeSession.id + "'";
+                            yield fakeSession.id;
+                        }
                         case "getSession" -> {
+                            boolean create = args == null || (Boolean) args[0];
+                            if (fakeSession != null || createsSession) {
+                                if (fakeSession != null && !fakeSession.invalidated) {
+                                    yield fakeSession.session;
+                                }
+                                if (!create) {
+                                    yield null;
+                                }
+                                if (!createsSession) {
+                                    throw new UnsupportedOperationException("creating a session");
+                                }
+                                fakeSession = new Session("created-" + (created.size() + 1));
+                                created.add(fakeSession);
+                                yield fakeSession.session;
+                            }
                             if (session == null && (args == null || (Boolean) args[0])) {
                                 throw new UnsupportedOperationException("creating a session");
                             }
@@ -95,6 +140,49 @@ final class FakeHttp {
                         }
                         case "toString" -> "FakeRequest[" + method + " " + requestURI + "]";
                         default -> throw new UnsupportedOperationException(m.getName());
+                    });
+        }
+    }
+
+    /**
+     * A session as a container keeps it: attributes, id, max inactive interval (the application's 1800 s unless
+     * set), and {@code invalidate()}, after which it refuses to be used.
+     */
+    static final class Session {
+        String id;
+        int maxInactiveInterval = 1800;
+        boolean invalidated;
+        final Map<String, Object> attributes = new LinkedHashMap<>();
+        final HttpSession session;
+
+        Session(String id) {
+            this.id = id;
+            session = (HttpSession) Proxy.newProxyInstance(HttpSession.class.getClassLoader(),
+                    new Class<?>[] {HttpSession.class}, (proxy, m, args) -> {
+                        if (invalidated && !m.getName().equals("getId") && !m.getName().equals("toString")
+                                && !m.getName().equals("hashCode") && !m.getName().equals("equals")) {
+                            throw new IllegalStateException(m.getName() + ": the session was invalidated");
+                        }
+                        return switch (m.getName()) {
+                            case "getId" -> this.id;
+                            case "getAttribute" -> attributes.get((String) args[0]);
+                            case "getAttributeNames" -> Collections.enumeration(List.copyOf(attributes.keySet()));
+                            case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                            case "removeAttribute" -> attributes.remove((String) args[0]);
+                            case "getMaxInactiveInterval" -> maxInactiveInterval;
+                            case "setMaxInactiveInterval" -> {
+                                maxInactiveInterval = (Integer) args[0];
+                                yield null;
+                            }
+                            case "invalidate" -> {
+                                invalidated = true;
+                                yield null;
+                            }
+                            case "toString" -> "FakeSession[" + this.id + "]";
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            default -> throw new UnsupportedOperationException(m.getName());
+                        };
                     });
         }
     }

@@ -94,4 +94,62 @@ class LoginStarterTest {
         assertEquals(URI.create("https://shop.example.com/oauth/callback"),
                 redirectUri("http", "10.0.0.7", 8080, "/internal", config));
     }
+
+    /** A page navigation without a usable token, in {@code session} or, when {@code null}, without a session. */
+    private static FakeHttp.Request navigation(FakeHttp.Session session, String queryString) {
+        FakeHttp.Request request = new FakeHttp.Request().header("Accept", "text/html");
+        request.fakeSession = session;
+        request.createsSession = true;
+        request.queryString = queryString;
+        return request;
+    }
+
+    private static void start(FakeHttp.Request request, ClientConfiguration config) throws java.io.IOException {
+        FakeHttp.Response response = new FakeHttp.Response();
+        try (PkceContext context = new PkceContext(config, java.time.Clock.systemUTC(), false)) {
+            new LoginStarter(context).unauthenticated(request.build(), response.response);
+        }
+        assertEquals(302, response.status, response.body());
+    }
+
+    private static ClientConfiguration withEndpoints() {
+        return config("pkce.authorization-endpoint", "https://login.example.com/authorize",
+                "pkce.token-endpoint", "https://login.example.com/token", "pkce.login-timeout", "PT5M",
+                "pkce.protected-paths", "/app/*");
+    }
+
+    @Test
+    void aSessionMadeForTheLoginLivesForTheLoginTimeout() throws java.io.IOException {
+        FakeHttp.Request request = navigation(null, "page=2");
+
+        start(request, withEndpoints());
+
+        assertEquals(1, request.created.size());
+        FakeHttp.Session made = request.created.get(0);
+        assertEquals(300, made.maxInactiveInterval, "pkce.login-timeout");
+        assertEquals(new dev.pkcefilter.impl.session.PreLoginSession(1800),
+                made.attributes.get("dev.pkcefilter.pre-login"));
+    }
+
+    @Test
+    void theApplicationsOwnSessionKeepsItsTimeout() throws java.io.IOException {
+        FakeHttp.Session existing = new FakeHttp.Session("S1");
+        existing.attributes.put("cart", "3 books");
+
+        start(navigation(existing, null), withEndpoints());
+
+        assertEquals(1800, existing.maxInactiveInterval);
+        assertEquals(null, existing.attributes.get("dev.pkcefilter.pre-login"));
+    }
+
+    @Test
+    void anOverlongReturnPathIsNotKept() throws java.io.IOException {
+        FakeHttp.Session existing = new FakeHttp.Session("S1");
+
+        start(navigation(existing, "q=" + "x".repeat(8 * 1024)), withEndpoints());
+
+        dev.pkcefilter.impl.session.PendingLogins pending =
+                (dev.pkcefilter.impl.session.PendingLogins) existing.attributes.get("dev.pkcefilter.pending-logins");
+        assertEquals("/shop/app/", pending.logins().get(0).returnPath());
+    }
 }

@@ -15,9 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.ConfigSources;
@@ -160,16 +163,98 @@ class LogoutHandlerTest {
     }
 
     @Test
-    void aSameOriginGetLogsOutToThePostLogoutRedirectWithoutEndSessionEndpoint() throws IOException {
+    void aSameOriginTopLevelNavigationLogsOutToThePostLogoutRedirectWithoutEndSessionEndpoint() throws IOException {
         Session session = new Session().signedIn();
 
-        FakeHttp.Response response = handle(config(), request("GET", session, "Sec-Fetch-Site", "same-origin"));
+        FakeHttp.Response response = handle(config(), request("GET", session, "Sec-Fetch-Site", "same-origin",
+                "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document"));
 
         assertEquals(302, response.status);
         assertEquals("/shop/", response.headers.get("Location"));
         assertEquals("no-store", response.headers.get("Cache-Control"));
         assertEquals("no-referrer", response.headers.get("Referrer-Policy"));
         assertTrue(session.invalidated);
+    }
+
+    @Test
+    void anImageOfTheLogoutPathGets403AndKeepsTheSession() throws IOException {
+        Session session = new Session().signedIn();
+
+        FakeHttp.Response response = handle(config(), request("GET", session, "Sec-Fetch-Site", "same-origin",
+                "Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "image", "Referer", "https://app.example/shop/forum"));
+
+        assertEquals(403, response.status);
+        assertEquals("no-store", response.headers.get("Cache-Control"));
+        assertTrue(response.body().contains("<h1>Sign-out refused</h1>"), response.body());
+        assertFalse(session.invalidated);
+        assertNotNull(session.attributes.get("dev.pkcefilter.tokens"));
+    }
+
+    @Test
+    void aPrerenderOfTheLogoutPathGetsTheConfirmationPageAndKeepsTheSession() throws IOException {
+        Session session = new Session().signedIn();
+
+        FakeHttp.Response response = handle(config(), request("GET", session, "Sec-Fetch-Site", "same-origin",
+                "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document", "Sec-Purpose", "prefetch;prerender"));
+
+        assertEquals(200, response.status);
+        assertTrue(response.body().contains(">Sign out</button>"), response.body());
+        assertFalse(session.invalidated);
+    }
+
+    /** Headers as {@code Name=value} pairs separated by {@code |}; {@code -} for none. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '~', value = {
+            // top-level navigations from the application's own page
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document~ LOG_OUT",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|Sec-Fetch-User=?1~ LOG_OUT",
+            "GET~ Sec-Fetch-Site=SAME-ORIGIN|Sec-Fetch-Mode=Navigate|Sec-Fetch-Dest=Document~ LOG_OUT",
+            // ... but speculative: prefetch, prerender, previews
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|Sec-Purpose=prefetch~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|Sec-Purpose=prefetch;prerender~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|Purpose=prefetch~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|X-Purpose=preview~ CONFIRM",
+            "GET~ Referer=https://app.example/shop/|Purpose=prefetch~ CONFIRM",
+            "GET~ Referer=https://app.example/shop/|X-Moz=prefetch~ CONFIRM",
+            // navigations that are not top-level, or not from the application
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=iframe~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=navigate~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-origin~ CONFIRM",
+            "GET~ Sec-Fetch-Site=cross-site|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document~ CONFIRM",
+            "GET~ Sec-Fetch-Site=same-site|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document~ CONFIRM",
+            "GET~ Sec-Fetch-Site=none|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document~ CONFIRM",
+            "GET~ Sec-Fetch-Site=cross-site|Sec-Fetch-Mode=navigate|Sec-Fetch-Dest=document|Referer=https://app.example/~ CONFIRM",
+            // subresources and scripts: 403, same-origin or not
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=no-cors|Sec-Fetch-Dest=image~ FORBIDDEN",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=cors|Sec-Fetch-Dest=empty|Origin=https://app.example~ FORBIDDEN",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=same-origin|Sec-Fetch-Dest=empty~ FORBIDDEN",
+            "GET~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=no-cors|Sec-Fetch-Dest=empty|Sec-Purpose=prefetch~ FORBIDDEN",
+            "GET~ Sec-Fetch-Site=cross-site|Sec-Fetch-Mode=no-cors|Sec-Fetch-Dest=image~ FORBIDDEN",
+            "HEAD~ Sec-Fetch-Site=same-origin|Sec-Fetch-Mode=cors|Sec-Fetch-Dest=empty~ FORBIDDEN",
+            // no Fetch Metadata (an older browser): the Origin/Referer rule as before
+            "GET~ Referer=https://app.example/shop/app/~ LOG_OUT",
+            "GET~ Origin=https://app.example~ LOG_OUT",
+            "GET~ Referer=https://evil.example/~ CONFIRM",
+            "GET~ -~ CONFIRM",
+            "HEAD~ Referer=https://app.example/shop/app/~ CONFIRM",
+            // a POST: refused only when cross-origin
+            "POST~ Origin=https://app.example~ LOG_OUT",
+            "POST~ Origin=https://evil.example|Sec-Fetch-Site=same-origin~ FORBIDDEN",
+            "POST~ Origin=null|Sec-Fetch-Site=same-origin~ LOG_OUT",
+            "POST~ Origin=null~ FORBIDDEN",
+            "POST~ Origin=null|Sec-Fetch-Site=cross-site~ FORBIDDEN",
+            "POST~ Origin=null|Referer=https://app.example/shop/~ FORBIDDEN",
+            "POST~ Sec-Fetch-Site=same-site~ FORBIDDEN",
+            "POST~ -~ LOG_OUT"})
+    void signsOutOnlyForTheUsersOwnRequest(String method, String headers, LogoutHandler.Answer expected) {
+        FakeHttp.Request request = request(method, null);
+        if (!headers.equals("-")) {
+            for (String header : headers.split("\\|")) {
+                int eq = header.indexOf('=');
+                request.header(header.substring(0, eq), header.substring(eq + 1));
+            }
+        }
+        assertEquals(expected, LogoutHandler.answer(request.build(), Set.of("https://app.example")));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -37,8 +39,42 @@ class ReturnPathTest {
 
     @Test
     void rejectsAnOverlongTarget() {
-        assertTrue(ReturnPath.isSafe("/" + "a".repeat(8191)));
-        assertFalse(ReturnPath.isSafe("/" + "a".repeat(8192)));
+        assertTrue(ReturnPath.isSafe("/" + "a".repeat(2047)));
+        assertFalse(ReturnPath.isSafe("/" + "a".repeat(2048)));
+    }
+
+    @Test
+    void keepsAPathAndQueryOfUpTo2048Characters() {
+        FakeHttp.Request request = new FakeHttp.Request(); // /shop/app/orders: 16 characters
+        request.queryString = "q=" + "x".repeat(2048 - 16 - 3);
+
+        assertEquals(2048, ReturnPath.of(request.build(), List.of("/app/*")).length());
+    }
+
+    @Test
+    void returnsToTheProtectedPathsRootForALongerTarget() {
+        FakeHttp.Request request = new FakeHttp.Request();
+        request.queryString = "q=" + "x".repeat(2048 - 16 - 2);
+
+        assertEquals("/shop/app/", ReturnPath.of(request.build(), List.of("/admin/*", "/app/*")));
+        assertEquals("/shop/", ReturnPath.of(request.build(), List.of("/*")));
+        assertEquals("/shop/", ReturnPath.of(request.build()));
+        request.queryString = "q=" + "x".repeat(8 * 1024);
+        assertEquals("/shop/app/", ReturnPath.of(request.build(), List.of("/app/*")));
+    }
+
+    @Test
+    void theProtectedPathsRootIsThePrefixOfTheFirstMatchingPattern() {
+        FakeHttp.Request request = new FakeHttp.Request(); // servlet path /app, path info /orders
+        request.servletPath = "/app/orders";
+        request.pathInfo = null;
+
+        assertEquals("/shop/app/", ReturnPath.protectedRoot(request.build(), List.of("/app/*")));
+        assertEquals("/shop/app/orders", ReturnPath.protectedRoot(request.build(), List.of("/app/orders")));
+        assertEquals("/shop/", ReturnPath.protectedRoot(request.build(), List.of("/other/*", "*.html", "/*")));
+        assertEquals("/shop/", ReturnPath.protectedRoot(request.build(), List.of("/other/*")));
+        request.servletPath = "/app/orders.html";
+        assertEquals("/shop/", ReturnPath.protectedRoot(request.build(), List.of("*.html", "/app/*")));
     }
 
     @Test

@@ -24,10 +24,15 @@ class SameOriginTest {
             "https://app.example:8443,   -,           -,                                CROSS_ORIGIN",
             "https://sub.app.example,    -,           -,                                CROSS_ORIGIN",
             "not a url,                  -,           -,                                CROSS_ORIGIN",
-            // Origin: null (a no-referrer page's POST) falls through to Sec-Fetch-Site
+            // Origin: null (an opaque origin) is cross-origin unless Sec-Fetch-Site says same-origin
             "null,                       same-origin, -,                                SAME_ORIGIN",
+            "NULL,                       same-origin, -,                                CROSS_ORIGIN",
+            "null,                       SAME-ORIGIN, https://evil.example/,            SAME_ORIGIN",
             "null,                       cross-site,  -,                                CROSS_ORIGIN",
-            "null,                       -,           -,                                UNKNOWN",
+            "null,                       same-site,   -,                                CROSS_ORIGIN",
+            "null,                       none,        -,                                CROSS_ORIGIN",
+            "null,                       -,           -,                                CROSS_ORIGIN",
+            "null,                       -,           https://app.example/shop/,        CROSS_ORIGIN",
             // Sec-Fetch-Site
             "-,                          same-origin, -,                                SAME_ORIGIN",
             "-,                          same-site,   -,                                CROSS_ORIGIN",
