@@ -15,7 +15,9 @@ import jakarta.json.bind.Jsonb;
  * <ul>
  *   <li>the lifetime from {@code expires_in} (RFC 6749), else {@code expiry} or {@code expires}: seconds from now,
  *       or, when the number is larger than {@value #EPOCH_THRESHOLD}, an absolute time in epoch seconds;</li>
- *   <li>{@code created_at} (epoch seconds) as the base of a relative lifetime instead of the time received;</li>
+ *   <li>{@code created_at} (epoch seconds) as the base of a relative lifetime instead of the time received, unless
+ *       it lies more than {@link #MAX_CLOCK_SKEW} after that;</li>
+ *   <li>no lifetime member, and an access token that is a JWT: its {@code exp}, for scheduling the refresh only;</li>
  *   <li>a lifetime ending more than {@link #MAX_LIFETIME} after the response arrived as ending then;</li>
  *   <li>a missing {@code token_type} as {@code Bearer}, any case of {@code bearer} as {@code Bearer};</li>
  *   <li>a missing {@code scope}: the requested scope was granted (RFC 6749 §5.1);</li>
@@ -38,6 +40,12 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
 
     /** The longest lifetime taken as given; a longer one is cut to it (and a warning logged). */
     static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
+    /** How far in the future a {@code created_at} may lie (another server's clock); later ones are not believed. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
+
+    /** Access tokens longer than this are not read for their {@code exp} (a JWT in use is a few kilobytes). */
+    static final int MAX_JWT_LENGTH = 16 * 1024;
 
     private static final System.Logger LOG = System.getLogger(TokenResponse.class.getName());
 
@@ -66,15 +74,36 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
         String tokenType = JsonObjects.string(json, "token_type")
                 .map(t -> "bearer".equalsIgnoreCase(t) ? "Bearer" : t)
                 .orElse("Bearer");
-        return new TokenResponse(accessToken, tokenType, expiresAt(json, receivedAt),
+        Optional<Instant> expiresAt = expiresAt(json, receivedAt).or(() -> jwtExpiry(jsonb, accessToken, receivedAt));
+        return new TokenResponse(accessToken, tokenType, expiresAt,
                 JsonObjects.string(json, "scope"), JsonObjects.string(json, "refresh_token"),
                 JsonObjects.string(json, "id_token"));
+    }
+
+    /**
+     * A response without a lifetime whose access token is a JWT (RFC 9068 §2.2): its {@code exp}, read without
+     * verifying the token and used only to schedule the refresh (the access token is the resource server's to
+     * check, not the client's). Anything unreadable, or an {@code exp} that is not a whole number of seconds,
+     * leaves the lifetime unknown, as before.
+     */
+    private static Optional<Instant> jwtExpiry(Jsonb jsonb, String accessToken, Instant receivedAt) {
+        if (accessToken.length() > MAX_JWT_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            return JsonObjects.number(IdTokenClaims.read(jsonb, accessToken), "exp")
+                    .map(exp -> expiry("the access token's exp", exp, receivedAt, receivedAt, true));
+        } catch (InvalidResponseException | ArithmeticException | NumberFormatException
+                 | java.time.DateTimeException e) { // NumberFormatException: JsonObjects.NumberOutOfBounds too
+            LOG.log(Level.DEBUG, "The access token's exp is not a lifetime pkce-filter can use; its lifetime is unknown");
+            return Optional.empty();
+        }
     }
 
     private static Optional<Instant> expiresAt(Map<String, Object> json, Instant receivedAt) {
         try {
             Instant base = JsonObjects.number(json, "created_at")
-                    .map(createdAt -> Instant.ofEpochSecond(createdAt.longValueExact()))
+                    .map(createdAt -> createdAt(Instant.ofEpochSecond(createdAt.longValueExact()), receivedAt))
                     .orElse(receivedAt);
             Optional<BigDecimal> expiresIn = JsonObjects.number(json, "expires_in");
             if (expiresIn.isPresent()) {
@@ -93,6 +122,22 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
         } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
             throw new InvalidResponseException("the token response has a lifetime that is not a whole number of seconds");
         }
+    }
+
+    /**
+     * {@code created_at}, the base of a relative lifetime, at most {@link #MAX_CLOCK_SKEW} after the response
+     * arrived: a later one (a clock far ahead, a hostile value) would make the token look valid for longer than it
+     * is, and is replaced by the time the response arrived, with a warning. An earlier one is taken as it is (a
+     * server may hand out a token it issued before); if that makes the token expired on arrival, the login says so.
+     */
+    private static Instant createdAt(Instant createdAt, Instant receivedAt) {
+        if (createdAt.isAfter(receivedAt.plus(MAX_CLOCK_SKEW))) {
+            LOG.log(Level.WARNING, "The token response has created_at " + createdAt + ", later than its arrival ("
+                    + receivedAt + ") by more than " + MAX_CLOCK_SKEW.toSeconds() + " s; pkce-filter counts the"
+                    + " lifetime from the arrival. Check the authorization server's clock");
+            return receivedAt;
+        }
+        return createdAt;
     }
 
     /**

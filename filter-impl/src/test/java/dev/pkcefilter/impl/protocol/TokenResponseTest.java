@@ -158,7 +158,6 @@ class TokenResponseTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"expires_in\":31622401", "\"expires_in\":10000000000000000", "\"expires_in\":1E+30",
             "\"expires_in\":\"99999999999999999999999999\"", "\"expiry\":253402300800", "\"expires\":9223372036854775807",
-            "\"created_at\":1767312000,\"expires_in\":1", "\"created_at\":9000000000,\"expires_in\":60",
             "\"expiry\":999999999", "\"expires\":1E+300"})
     void cutsAnAbsurdLifetimeToTheLongestTakenAsGiven(String member) {
         assertEquals(Optional.of(RECEIVED.plus(TokenResponse.MAX_LIFETIME)),
@@ -177,6 +176,57 @@ class TokenResponseTest {
     void acceptsALifetimeWrittenWithAnExponent() {
         assertEquals(Optional.of(RECEIVED.plusSeconds(3600)),
                 parse("{\"access_token\":\"at\",\"expires_in\":3.6E3}").expiresAt());
+    }
+
+    /** A server clock far ahead, or a hostile value, must not make a token look valid for longer than it is. */
+    @ParameterizedTest
+    @CsvSource({"86400, 300", "31622400, 1", "7264310400, 60"}) // a day, a year, and the year 2200 ahead
+    void doesNotBelieveACreatedAtFarInTheFuture(long ahead, long expiresIn) {
+        TokenResponse response = parse("{\"access_token\":\"a\",\"expires_in\":" + expiresIn + ",\"created_at\":"
+                + (RECEIVED.getEpochSecond() + ahead) + "}");
+        assertEquals(Optional.of(RECEIVED.plusSeconds(expiresIn)), response.expiresAt(), "counted from the arrival");
+    }
+
+    @Test
+    void takesACreatedAtWithinTheClockSkew() {
+        TokenResponse response = parse("{\"access_token\":\"a\",\"expires_in\":300,\"created_at\":"
+                + (RECEIVED.getEpochSecond() + 30) + "}");
+        assertEquals(Optional.of(RECEIVED.plusSeconds(330)), response.expiresAt());
+    }
+
+    private static String jwt(String payload) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".c2ln";
+    }
+
+    /** RFC 9068: without expires_in, a JWT access token's exp schedules the refresh (read, not verified). */
+    @Test
+    void schedulesAJwtAccessTokenWithoutALifetimeByItsExp() {
+        long exp = RECEIVED.getEpochSecond() + 600;
+        TokenResponse response = parse("{\"access_token\":\"" + jwt("{\"sub\":\"u\",\"exp\":" + exp + "}") + "\"}");
+        assertEquals(Optional.of(Instant.ofEpochSecond(exp)), response.expiresAt());
+    }
+
+    @Test
+    void expiresInWinsOverTheJwtsExp() {
+        long exp = RECEIVED.getEpochSecond() + 600;
+        TokenResponse response = parse("{\"access_token\":\"" + jwt("{\"exp\":" + exp + "}")
+                + "\",\"expires_in\":60}");
+        assertEquals(Optional.of(RECEIVED.plusSeconds(60)), response.expiresAt());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"exp\":\"soon\"}", "{\"exp\":-5}", "{\"exp\":1.5}", "{\"exp\":1e999999999}",
+            "{\"sub\":\"no exp\"}", "not json"})
+    void aJwtWithoutAUsableExpLeavesTheLifetimeUnknown(String payload) {
+        TokenResponse response = parse("{\"access_token\":\"" + jwt(payload) + "\"}");
+        assertEquals(Optional.empty(), response.expiresAt());
+    }
+
+    @Test
+    void anOpaqueAccessTokenWithoutALifetimeStaysUnknown() {
+        assertEquals(Optional.empty(), parse("{\"access_token\":\"a.b.c\"}").expiresAt());
     }
 
     @Test
