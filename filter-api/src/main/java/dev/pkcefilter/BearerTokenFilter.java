@@ -10,6 +10,11 @@ import jakarta.ws.rs.core.HttpHeaders;
  * (RFC 6750 §2.1). Works with the JAX-RS client and with MicroProfile Rest Client, on requests that pkce-filter
  * protects; elsewhere it adds nothing, and a header the call sets itself is left alone.
  *
+ * <p>The token goes only to the origins named in {@code pkce.api-origins} (by default the issuer's and the
+ * discovered userinfo endpoint's origin): a signed-in user's call to any other origin fails with a
+ * {@link PkceFilterException} naming that origin and the key, and is not sent (RFC 6750 §5.2, token disclosure).
+ * The JAX-RS client reports it wrapped in a {@code jakarta.ws.rs.ProcessingException}.
+ *
  * <pre>{@code
  * String orders = ClientBuilder.newClient()
  *         .register(BearerTokenFilter.class)
@@ -30,7 +35,7 @@ public class BearerTokenFilter implements ClientRequestFilter {
         }
         AccessToken token = CDI.current().select(AccessToken.class).get();
         if (token.isPresent()) {
-            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
+            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeaderFor(request.getUri()));
         }
     }
 }

@@ -22,13 +22,15 @@ public final class PkceEvents {
     private static final System.Logger LOG = System.getLogger(PkceEvents.class.getName());
 
     private final Jsonb jsonb;
+    private final ApiOrigins apiOrigins;
 
-    public PkceEvents(Jsonb jsonb) {
+    public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins) {
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.apiOrigins = Objects.requireNonNull(apiOrigins, "apiOrigins");
     }
 
     public void loginSucceeded(TokenSet tokens) {
-        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb)));
+        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
     }
 
     public void loginFailed(int status, Optional<String> error, Optional<String> description, String reason) {
@@ -36,7 +38,7 @@ public final class PkceEvents {
     }
 
     public void tokenRefreshed(TokenSet tokens) {
-        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb)));
+        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
     }
 
     public void refreshFailed(boolean refused) {

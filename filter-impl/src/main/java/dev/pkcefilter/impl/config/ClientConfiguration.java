@@ -37,6 +37,7 @@ import dev.pkcefilter.impl.protocol.ClientSecret;
  * @param loginTimeout how long a pending login stays valid
  * @param httpTimeout connect and read timeout towards the authorization server
  * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
+ * @param apiOrigins the origins the access token may be sent to; empty for the issuer's and userinfo's
  */
 public record ClientConfiguration(
         Optional<URI> issuer,
@@ -60,7 +61,8 @@ public record ClientConfiguration(
         Duration refreshSkew,
         Duration loginTimeout,
         Duration httpTimeout,
-        Set<String> acceptedTokenTypes) {
+        Set<String> acceptedTokenTypes,
+        Optional<List<Origin>> apiOrigins) {
 
     public ClientConfiguration {
         Objects.requireNonNull(issuer, "issuer");
@@ -85,6 +87,7 @@ public record ClientConfiguration(
         Objects.requireNonNull(loginTimeout, "loginTimeout");
         Objects.requireNonNull(httpTimeout, "httpTimeout");
         acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
+        apiOrigins = apiOrigins.map(List::copyOf);
     }
 
     /** @return how this client authenticates at the token and revocation endpoints */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.cdi.ApiOrigins;
 import dev.pkcefilter.impl.cdi.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
@@ -56,7 +57,7 @@ public final class PkceContext implements AutoCloseable {
                 config.acceptedTokenTypes());
         this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
-        this.events = new PkceEvents(jsonb);
+        this.events = new PkceEvents(jsonb, ApiOrigins.of(config, endpoints));
         this.refresher = new TokenRefresher(this);
     }
 

@@ -95,7 +95,8 @@ class TokenRefresherTest {
                 Optional.of(base.resolve("/token")), Optional.empty(), Optional.empty(), "client", Optional.empty(),
                 ClientAuthMethod.NONE, "openid", Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 List.of(), "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer")), clock);
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5), Set.of("bearer"),
+                Optional.empty()), clock);
         session = session("session-1", attributes);
     }
 
