@@ -1,5 +1,7 @@
 package dev.pkcefilter;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
@@ -30,12 +32,18 @@ public class BearerTokenFilter implements ClientRequestFilter {
 
     @Override
     public void filter(ClientRequestContext request) {
+        filter(request, () -> CDI.current().select(AccessToken.class).get());
+    }
+
+    /** With the token from {@code token}, asked only when the request has no {@code Authorization} header. */
+    void filter(ClientRequestContext request, Supplier<AccessToken> token) {
         if (request.getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) {
             return;
         }
-        AccessToken token = CDI.current().select(AccessToken.class).get();
-        if (token.isPresent()) {
-            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeaderFor(request.getUri()));
+        AccessToken current = token.get();
+        if (current.isPresent()) {
+            // checked before the request is sent: the exception aborts it (RFC 6750 §5.2, token disclosure)
+            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, current.authorizationHeaderFor(request.getUri()));
         }
     }
 }
