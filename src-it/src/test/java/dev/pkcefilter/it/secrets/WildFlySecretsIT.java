@@ -73,6 +73,11 @@ class WildFlySecretsIT {
         deleteTree(base);
         copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
         Files.createDirectories(base.resolve("deployments"));
+        // WildFly rewrites logging.properties at each boot with its log file's absolute path, and logs its boot
+        // (the system properties included) there before it reads standalone.xml: point it at this copy's log
+        Path logging = base.resolve("configuration/logging.properties");
+        Files.writeString(logging, Files.readString(logging).replaceAll("(?m)^handler\\.FILE\\.fileName=.*$",
+                java.util.regex.Matcher.quoteReplacement("handler.FILE.fileName=" + base.resolve("log/server.log"))));
         Way way = way(name, secret, base);
         if (way.configChange() != null) {
             Path xml = base.resolve("configuration/standalone.xml");
@@ -91,6 +96,7 @@ class WildFlySecretsIT {
             Files.deleteIfExists(console);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                     "-c", "standalone.xml", "-Djboss.server.base.dir=" + base,
+                    "-Djboss.server.log.dir=" + base.resolve("log"),
                     "-Djboss.socket.binding.port-offset=" + offset, "-b", "127.0.0.1", "-bmanagement", "127.0.0.1"));
             command.addAll(way.arguments());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
