@@ -1,5 +1,6 @@
 package dev.pkcefilter;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -82,4 +83,23 @@ public interface AccessToken {
      * @throws PkceFilterException when no token is present
      */
     String authorizationHeader();
+
+    /**
+     * The value for an HTTP {@code Authorization} header of a request to {@code target}, when {@code target}'s
+     * origin (scheme, host and port) is one the application named in {@code pkce.api-origins} (by default the
+     * issuer's origin and the discovered userinfo endpoint's origin). A bearer token works for whoever holds it
+     * (RFC 6750 §5.1, §5.2): this keeps it from a webhook, a link preview or a URL that came from user input.
+     *
+     * <pre>{@code
+     * HttpRequest request = HttpRequest.newBuilder(apiUri)
+     *         .header("Authorization", token.authorizationHeaderFor(apiUri))
+     *         .build();
+     * }</pre>
+     *
+     * @param target the URL the request goes to
+     * @return {@code "Bearer " + value()}
+     * @throws PkceFilterException when {@code target}'s origin is not allowed (the message names it and
+     *         {@code pkce.api-origins}), or when no token is present
+     */
+    String authorizationHeaderFor(URI target);
 }

@@ -55,6 +55,12 @@ public @interface PkceConfiguration {
     /** @return {@code pkce.client-secret}: the client secret of a confidential client; best given as a placeholder */
     String clientSecret() default "";
 
+    /**
+     * @return {@code pkce.client-secret-file}: an absolute path to a file holding the client secret, the way container
+     *         platforms mount secrets (one trailing newline is trimmed); instead of {@code clientSecret}
+     */
+    String clientSecretFile() default "";
+
     /** @return {@code pkce.client-auth}: {@code none}, {@code client_secret_basic} or {@code client_secret_post} */
     String clientAuth() default "";
 
@@ -108,4 +114,11 @@ public @interface PkceConfiguration {
      *         case-insensitively (default {@code Bearer}, RFC 6750); a response with another type is refused
      */
     String[] acceptedTokenTypes() default {};
+
+    /**
+     * @return {@code pkce.api-origins}: the origins ({@code https://api.example.com}) {@link BearerTokenFilter} and
+     *         {@link AccessToken#authorizationHeaderFor(java.net.URI)} may send the access token to (default the
+     *         issuer's origin and the discovered userinfo endpoint's origin)
+     */
+    String[] apiOrigins() default {};
 }

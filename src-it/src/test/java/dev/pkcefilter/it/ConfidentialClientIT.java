@@ -74,4 +74,32 @@ class ConfidentialClientIT extends AgainstFakeServer {
                 "conf+app:s3cr3t%3A%2F%2B+%26%25".getBytes(StandardCharsets.UTF_8)), basic);
         assertFalse(token.body().contains("s3cr3t"), "the secret is not in the body");
     }
+
+    /** Item 10 of issue 12: {@code BearerTokenFilter} sends the token to the default origins only. */
+    @Test
+    void bearerTokenFilterSendsTheTokenToTheIssuersOriginOnly() {
+        BrowserlessClient browser = new BrowserlessClient();
+        assertEquals(200, browser.navigate(base + "app/servlet").response().statusCode());
+        String allowed = fake.issuer() + "/userinfo";
+        String other = allowed.replace("//127.0.0.1:", "//localhost:"); // the same fake, another origin
+
+        HttpResponse<String> api = browser.get(base + "app/rest/api?url=" + allowed, Map.of("Accept", "text/plain"));
+        assertEquals(200, api.statusCode(), api.body());
+        assertTrue(api.body().startsWith("200 "), api.body());
+        List<Recorded> userinfo = fake.requests("/userinfo");
+        assertEquals(1, userinfo.size());
+        assertTrue(userinfo.get(0).header("Authorization").startsWith("Bearer "), "the token went to the issuer");
+
+        HttpResponse<String> refused = browser.get(base + "app/rest/api?url=" + other, Map.of("Accept", "text/plain"));
+        assertEquals(200, refused.statusCode(), refused.body());
+        String otherOrigin = other.substring(0, other.indexOf("/userinfo"));
+        assertEquals("refused pkce-filter did not add the access token to a request to " + otherOrigin + ": that"
+                + " origin is not in pkce.api-origins (not set, so only the issuer's and the userinfo endpoint's: "
+                + fake.issuer() + "). Add it to pkce.api-origins if it is an API that may receive the user's token,"
+                + " or call it without BearerTokenFilter.", refused.body());
+        assertEquals(1, fake.requests("/userinfo").size(), "no request arrived at the other origin");
+        for (String secret : fake.secrets()) {
+            assertFalse(refused.body().contains(secret), "no token in the message");
+        }
+    }
 }

@@ -133,8 +133,8 @@ public class PkceFilterBenchmark {
                 Optional.of(server.resolve("token")), Optional.empty(), Optional.empty(), "shop", Optional.empty(),
                 ClientAuthMethod.NONE, SCOPE, Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
                 publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10), false, Set.of("bearer")),
-                Clock.systemUTC(), tokenEndpoint, false);
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10), false, Set.of("bearer"),
+                Optional.empty()), Clock.systemUTC(), tokenEndpoint, false);
     }
 
     /**

@@ -31,7 +31,9 @@ public class PkceProducers {
         } catch (RuntimeException e) { // a request context without an HTTP request (timer, message)
             tokens = null;
         }
-        return new CurrentAccessToken(tokens, PkceContext.of(servletContext).jsonb());
+        PkceContext context = PkceContext.of(servletContext);
+        return new CurrentAccessToken(tokens, context.jsonb(),
+                context.apiOrigins());
     }
 
     @Produces

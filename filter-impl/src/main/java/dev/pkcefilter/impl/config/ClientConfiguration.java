@@ -38,6 +38,7 @@ import dev.pkcefilter.impl.protocol.ClientSecret;
  * @param httpTimeout connect and read timeout towards the authorization server
  * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
  * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
+ * @param apiOrigins the origins the access token may be sent to; empty for the issuer's and userinfo's
  */
 public record ClientConfiguration(
         Optional<URI> issuer,
@@ -62,7 +63,8 @@ public record ClientConfiguration(
         Duration loginTimeout,
         Duration httpTimeout,
         boolean allowInsecureHttp,
-        Set<String> acceptedTokenTypes) {
+        Set<String> acceptedTokenTypes,
+        Optional<List<Origin>> apiOrigins) {
 
     public ClientConfiguration {
         Objects.requireNonNull(issuer, "issuer");
@@ -87,6 +89,7 @@ public record ClientConfiguration(
         Objects.requireNonNull(loginTimeout, "loginTimeout");
         Objects.requireNonNull(httpTimeout, "httpTimeout");
         acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
+        apiOrigins = apiOrigins.map(List::copyOf);
     }
 
     /** @return how this client authenticates at the token and revocation endpoints */

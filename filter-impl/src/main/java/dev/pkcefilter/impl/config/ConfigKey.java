@@ -17,6 +17,7 @@ public enum ConfigKey {
     END_SESSION_ENDPOINT("pkce.end-session-endpoint", "endSessionEndpoint"),
     CLIENT_ID("pkce.client-id", "clientId"),
     CLIENT_SECRET("pkce.client-secret", "clientSecret"),
+    CLIENT_SECRET_FILE("pkce.client-secret-file", "clientSecretFile"),
     CLIENT_AUTH("pkce.client-auth", "clientAuth"),
     SCOPE("pkce.scope", "scope"),
     AUDIENCE("pkce.audience", "audience"),
@@ -32,7 +33,8 @@ public enum ConfigKey {
     LOGIN_TIMEOUT("pkce.login-timeout", "loginTimeout"),
     HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout"),
     ALLOW_INSECURE_HTTP("pkce.allow-insecure-http", "allowInsecureHttp"),
-    ACCEPTED_TOKEN_TYPES("pkce.accepted-token-types", "acceptedTokenTypes");
+    ACCEPTED_TOKEN_TYPES("pkce.accepted-token-types", "acceptedTokenTypes"),
+    API_ORIGINS("pkce.api-origins", "apiOrigins");
 
     private final String key;
     private final String attribute;

@@ -39,6 +39,11 @@ public final class ConfigurationLoader {
     private final List<ConfigKey> badUrls = new ArrayList<>();
     private final Map<ConfigKey, URI> insecureUrls = new LinkedHashMap<>();
 
+    private ConfigKey secretKey = ConfigKey.CLIENT_SECRET; // the key that gave the secret, for messages
+
+    /** Stands in for a secret file that could not be read, so that the client is not also called public. */
+    private static final ClientSecret UNREAD_SECRET = new ClientSecret("unread");
+
     private ConfigurationLoader(ConfigSources sources) {
         this.sources = sources;
     }
@@ -70,7 +75,7 @@ public final class ConfigurationLoader {
         if (clientId.isEmpty()) {
             problems.add(ConfigKey.CLIENT_ID.key() + " is missing: " + ConfigKey.CLIENT_ID.howToSet());
         }
-        Optional<ClientSecret> clientSecret = get(ConfigKey.CLIENT_SECRET).map(ClientSecret::new);
+        Optional<ClientSecret> clientSecret = clientSecret();
         ClientAuthMethod clientAuth = clientAuth(clientSecret.isPresent());
 
         String scope = get(ConfigKey.SCOPE).map(s -> String.join(" ", s.trim().split("\\s+"))).orElse("");
@@ -95,7 +100,8 @@ public final class ConfigurationLoader {
         Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
         Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
         Set<String> acceptedTokenTypes = acceptedTokenTypes();
-        boolean allowInsecureHttp = allowInsecureHttp();
+        Optional<List<Origin>> apiOrigins = apiOrigins();
+        boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (!problems.isEmpty()) {
             throw new PkceFilterException(describe(problems));
@@ -111,7 +117,7 @@ public final class ConfigurationLoader {
         return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
                 endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
                 format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
-                refreshSkew, loginTimeout, httpTimeout, allowInsecureHttp, acceptedTokenTypes);
+                refreshSkew, loginTimeout, httpTimeout, allowInsecureHttp, acceptedTokenTypes, apiOrigins);
     }
 
     /** The one message listing every problem. */
@@ -151,19 +157,60 @@ public final class ConfigurationLoader {
         return Optional.empty();
     }
 
+    /**
+     * The secret of a confidential client (RFC 6749 §2.3.1), given inline or, so that no server lists it with its
+     * system properties or environment, as a file; not both.
+     */
+    private Optional<ClientSecret> clientSecret() {
+        Optional<String> inline = get(ConfigKey.CLIENT_SECRET);
+        Optional<String> file = get(ConfigKey.CLIENT_SECRET_FILE);
+        if (file.isPresent() && inline.isPresent()) {
+            problems.add("both " + ConfigKey.CLIENT_SECRET.key() + " and " + ConfigKey.CLIENT_SECRET_FILE.key()
+                    + " are set: keep one of them (the file keeps the secret out of the server's logs)");
+        } else if (file.isPresent()) {
+            secretKey = ConfigKey.CLIENT_SECRET_FILE;
+            return SecretFile.read(file.get(), problems).or(() -> Optional.of(UNREAD_SECRET));
+        }
+        return inline.map(ClientSecret::new);
+    }
+
     private ClientAuthMethod clientAuth(boolean hasSecret) {
         ClientAuthMethod fallback = hasSecret ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
         ClientAuthMethod method = parse(ConfigKey.CLIENT_AUTH, fallback, ClientAuthMethod::parse,
                 ClientAuthMethod.allowed());
         if (method != ClientAuthMethod.NONE && !hasSecret) {
             problems.add(ConfigKey.CLIENT_AUTH.key() + " is " + method.value() + " but " + ConfigKey.CLIENT_SECRET.key()
-                    + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet() + ", or use none for a public client");
+                    + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet() + ", or set " + ConfigKey.CLIENT_SECRET_FILE.key()
+                    + ", or use none for a public client");
         } else if (method == ClientAuthMethod.NONE && hasSecret) {
-            problems.add(ConfigKey.CLIENT_AUTH.key() + " is none but " + ConfigKey.CLIENT_SECRET.key()
-                    + " is set: remove the secret for a public client, or use client_secret_basic or"
+            problems.add(ConfigKey.CLIENT_AUTH.key() + " is none but " + secretKey.key() + " is set: remove the secret for a public client, or use client_secret_basic or"
                     + " client_secret_post");
         }
         return method;
+    }
+
+    /**
+     * The origins the access token may be sent to ({@code BearerTokenFilter}); empty when not set, for the
+     * default of the issuer's and the userinfo endpoint's origins. The token is a bearer credential (RFC 6750
+     * §5.3): like every other remote party, an API gets it over TLS unless it is on this machine.
+     */
+    private Optional<List<Origin>> apiOrigins() {
+        return list(ConfigKey.API_ORIGINS, item -> Origin.parse(item).isPresent(), "which is not an origin: write"
+                + " scheme, host and optional port, such as https://api.example.com, without a path",
+                "lists no origin: give at least one, such as https://api.example.com, or leave it unset for the"
+                + " issuer's and userinfo endpoint's origins")
+                .map(items -> {
+                    Set<Origin> origins = new java.util.LinkedHashSet<>();
+                    for (String item : items) {
+                        Origin origin = Origin.parse(item).orElseThrow();
+                        URI url = URI.create(origin.toString());
+                        if (HttpUrls.isInsecure(url)) { // the access token in clear text (RFC 6750 §5.3)
+                            insecureUrls.put(ConfigKey.API_ORIGINS, url);
+                        }
+                        origins.add(origin);
+                    }
+                    return List.copyOf(origins);
+                });
     }
 
     private <T> T parse(ConfigKey key, T fallback, Function<String, Optional<T>> parser, String allowed) {

@@ -1,5 +1,6 @@
 package dev.pkcefilter.impl.events;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,12 +20,14 @@ public final class CurrentAccessToken implements AccessToken {
 
     private final TokenSet tokens; // null: no token on this request
     private final Jsonb jsonb;
+    private final ApiOrigins apiOrigins;
     private Set<String> scopes;
     private Map<String, Object> idTokenClaims;
 
-    public CurrentAccessToken(TokenSet tokens, Jsonb jsonb) {
+    public CurrentAccessToken(TokenSet tokens, Jsonb jsonb, ApiOrigins apiOrigins) {
         this.tokens = tokens;
         this.jsonb = jsonb;
+        this.apiOrigins = apiOrigins;
     }
 
     @Override
@@ -68,6 +71,13 @@ public final class CurrentAccessToken implements AccessToken {
     @Override
     public String authorizationHeader() {
         return "Bearer " + value(); // RFC 6750 §2.1
+    }
+
+    @Override
+    public String authorizationHeaderFor(URI target) {
+        require();
+        apiOrigins.check(target);
+        return authorizationHeader();
     }
 
     private TokenSet require() {

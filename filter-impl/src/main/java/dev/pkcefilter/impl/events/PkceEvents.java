@@ -23,21 +23,23 @@ public final class PkceEvents {
     private static final System.Logger LOG = System.getLogger(PkceEvents.class.getName());
 
     private final Jsonb jsonb;
+    private final ApiOrigins apiOrigins;
     private final Consumer<Object> sink;
 
     /** Events to the application's CDI observers. */
-    public PkceEvents(Jsonb jsonb) {
-        this(jsonb, PkceEvents::fireToCdi);
+    public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins) {
+        this(jsonb, apiOrigins, PkceEvents::fireToCdi);
     }
 
     /** Events to {@code sink} (tests). */
-    public PkceEvents(Jsonb jsonb, Consumer<Object> sink) {
+    public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Consumer<Object> sink) {
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.apiOrigins = Objects.requireNonNull(apiOrigins, "apiOrigins");
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     public void loginSucceeded(TokenSet tokens) {
-        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb)));
+        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
     }
 
     public void loginFailed(int status, Optional<String> error, Optional<String> description, String reason) {
@@ -45,7 +47,7 @@ public final class PkceEvents {
     }
 
     public void tokenRefreshed(TokenSet tokens) {
-        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb)));
+        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
     }
 
     public void refreshFailed(boolean refused) {

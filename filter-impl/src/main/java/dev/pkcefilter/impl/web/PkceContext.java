@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.events.ApiOrigins;
 import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
@@ -36,6 +37,7 @@ public final class PkceContext implements AutoCloseable {
     private final TokenEndpointClient tokenClient;
     private final RevocationClient revocationClient;
     private final SessionStore store;
+    private final ApiOrigins apiOrigins;
     private final PkceEvents events;
     private final TokenRefresher refresher;
 
@@ -61,7 +63,9 @@ public final class PkceContext implements AutoCloseable {
                 config.acceptedTokenTypes());
         this.revocationClient = new RevocationClient(http, jsonb);
         this.store = new SessionStore(config.loginTimeout());
-        this.events = new PkceEvents(jsonb);
+        this.apiOrigins = new ApiOrigins(config.apiOrigins(), config.issuer(),
+                () -> endpoints.get().userinfoEndpoint());
+        this.events = new PkceEvents(jsonb, apiOrigins);
         this.refresher = new TokenRefresher(new RefreshExchange(() -> endpoints.get().tokenEndpoint(), tokenClient,
                 config.clientAuthentication(), config.audience(), clock), store, events, clock, config.refreshSkew(),
                 config.httpTimeout(), distributable);
@@ -115,6 +119,11 @@ public final class PkceContext implements AutoCloseable {
 
     PkceEvents events() {
         return events;
+    }
+
+    /** @return the origins the access token may be sent to ({@code pkce.api-origins}) */
+    public ApiOrigins apiOrigins() {
+        return apiOrigins;
     }
 
     /** @return the application's one refresher: one refresh per session, whichever filter instance asks */

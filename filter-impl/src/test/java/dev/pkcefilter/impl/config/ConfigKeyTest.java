@@ -27,6 +27,7 @@ class ConfigKeyTest {
                 "pkce.end-session-endpoint PKCE_END_SESSION_ENDPOINT endSessionEndpoint",
                 "pkce.client-id PKCE_CLIENT_ID clientId",
                 "pkce.client-secret PKCE_CLIENT_SECRET clientSecret",
+                "pkce.client-secret-file PKCE_CLIENT_SECRET_FILE clientSecretFile",
                 "pkce.client-auth PKCE_CLIENT_AUTH clientAuth",
                 "pkce.scope PKCE_SCOPE scope",
                 "pkce.audience PKCE_AUDIENCE audience",
@@ -42,7 +43,8 @@ class ConfigKeyTest {
                 "pkce.login-timeout PKCE_LOGIN_TIMEOUT loginTimeout",
                 "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout",
                 "pkce.allow-insecure-http PKCE_ALLOW_INSECURE_HTTP allowInsecureHttp",
-                "pkce.accepted-token-types PKCE_ACCEPTED_TOKEN_TYPES acceptedTokenTypes"), names);
+                "pkce.accepted-token-types PKCE_ACCEPTED_TOKEN_TYPES acceptedTokenTypes",
+                "pkce.api-origins PKCE_API_ORIGINS apiOrigins"), names);
     }
 
     @Test

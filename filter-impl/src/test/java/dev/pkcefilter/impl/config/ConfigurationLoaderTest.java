@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +55,7 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ofSeconds(10), config.httpTimeout());
         assertEquals(Set.of("bearer"), config.acceptedTokenTypes());
         assertFalse(config.allowInsecureHttp());
+        assertEquals(Optional.empty(), config.apiOrigins());
     }
 
     @Test
@@ -76,7 +82,9 @@ class ConfigurationLoaderTest {
                 .servlet(ConfigKey.LOGIN_TIMEOUT, "PT5M")
                 .servlet(ConfigKey.HTTP_TIMEOUT, "PT2.5S")
                 .servlet(ConfigKey.ACCEPTED_TOKEN_TYPES, " Bearer , DPoP,,N_A")
-                .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "TRUE");
+                .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "TRUE")
+                .servlet(ConfigKey.API_ORIGINS, "HTTPS://API.Example.com:443/, https://login.example.com:8443,"
+                        + " http://127.0.0.1:9000 ,http://localhost,https://api.example.com");
 
         ClientConfiguration config = sources.load();
 
@@ -107,6 +115,9 @@ class ConfigurationLoaderTest {
         assertEquals(Duration.ofMillis(2500), config.httpTimeout());
         assertEquals(Set.of("bearer", "dpop", "n_a"), config.acceptedTokenTypes());
         assertTrue(config.allowInsecureHttp());
+        assertEquals(Optional.of(List.of(new Origin("https", "api.example.com", -1),
+                new Origin("https", "login.example.com", 8443), new Origin("http", "127.0.0.1", 9000),
+                new Origin("http", "localhost", -1))), config.apiOrigins());
     }
 
     @ParameterizedTest
@@ -182,8 +193,8 @@ class ConfigurationLoaderTest {
                 + " ${NAME:default}\n"
                 + "  - pkce.client-auth is client_secret_post but pkce.client-secret is not set: set"
                 + " pkce.client-secret as a system property, environment variable PKCE_CLIENT_SECRET, web.xml"
-                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or use none for a"
-                + " public client", sources.failure());
+                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or set"
+                + " pkce.client-secret-file, or use none for a public client", sources.failure());
     }
 
     @Test
@@ -253,8 +264,8 @@ class ConfigurationLoaderTest {
     void rejectsASecretMethodWithoutASecret(String method) {
         assertEquals(ONE + "pkce.client-auth is " + method + " but pkce.client-secret is not set: set"
                 + " pkce.client-secret as a system property, environment variable PKCE_CLIENT_SECRET, web.xml"
-                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or use none for a"
-                + " public client", Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, method).failure());
+                + " context-param or filter init-param, or @PkceConfiguration(clientSecret = ...), or set"
+                + " pkce.client-secret-file, or use none for a public client", Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, method).failure());
     }
 
     @Test
@@ -431,7 +442,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (19 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (20 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 
@@ -545,5 +556,160 @@ class ConfigurationLoaderTest {
         assertEquals(ONE + "pkce.token-endpoint 'http://login.example.com/token" + CLEAR_TEXT, Sources.minimal()
                 .servlet(ConfigKey.TOKEN_ENDPOINT, "http://login.example.com/token")
                 .servlet(ConfigKey.ALLOW_INSECURE_HTTP, "false").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3cret", "s3cret\n", "s3cret\r\n"})
+    void readsTheSecretFromAFileTrimmingOneNewline(String content, @TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), content);
+
+        ClientConfiguration config = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).load();
+
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.clientAuth());
+    }
+
+    @Test
+    void keepsOtherWhitespaceOfTheSecretFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), " p@ss w0rd\t\n");
+
+        assertEquals(Optional.of(new ClientSecret(" p@ss w0rd\t")),
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).load().clientSecret());
+    }
+
+    @Test
+    void takesTheSecretFileFromTheEnvironmentAsEveryKey(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), "from-env\n");
+        Sources sources = Sources.minimal();
+        sources.environment.put("PKCE_CLIENT_SECRET_FILE", file.toString());
+
+        assertEquals(Optional.of(new ClientSecret("from-env")), sources.load().clientSecret());
+    }
+
+    @Test
+    void rejectsASecretAndASecretFileTogether(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), "FileSecret-456");
+
+        String message = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET, "TopSecret-123")
+                .servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure();
+
+        assertEquals(ONE + "both pkce.client-secret and pkce.client-secret-file are set: keep one of them (the file"
+                + " keeps the secret out of the server's logs)", message);
+    }
+
+    @Test
+    void rejectsAMissingSecretFileNamingThePath(@TempDir Path dir) {
+        Path file = dir.resolve("absent");
+
+        assertEquals(ONE + "pkce.client-secret-file '" + file + "' does not exist: put the client secret there, or"
+                + " correct the path", Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure());
+    }
+
+    @Test
+    void rejectsARelativeSecretFile() {
+        assertEquals(ONE + "pkce.client-secret-file 'secrets/client' is not an absolute path: give the full path of"
+                + " the file holding the client secret, such as /run/secrets/client-secret",
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, "secrets/client").failure());
+    }
+
+    @Test
+    void rejectsADirectoryAsSecretFile(@TempDir Path dir) {
+        assertEquals(ONE + "pkce.client-secret-file '" + dir + "' is a directory: give the path of the file in it"
+                + " that holds the client secret",
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, dir.toString()).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n", "\r\n"})
+    void rejectsAnEmptySecretFile(String content, @TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), content);
+
+        assertEquals(ONE + "pkce.client-secret-file '" + file + "' is empty: write the client secret into it",
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TopSecret-123\n\n", "TopSecret-123\nsecond", "Top\rSecret-123"})
+    void rejectsASecretFileOfMoreThanOneLineWithoutShowingIt(String content, @TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), content);
+
+        String message = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure();
+
+        assertEquals(ONE + "pkce.client-secret-file '" + file + "' holds more than one line: it must hold the client"
+                + " secret alone, followed by at most one newline", message);
+    }
+
+    @Test
+    void rejectsASecretFileThatIsNotUtf8(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("client-secret"), new byte[] {'T', 'o', 'p', (byte) 0xC3});
+
+        assertEquals(ONE + "pkce.client-secret-file '" + file + "' is not UTF-8 text: it must hold the client secret"
+                + " alone", Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure());
+    }
+
+    @Test
+    void readsNoMoreThanABoundOfTheSecretFile(@TempDir Path dir) throws IOException {
+        Path atBound = Files.writeString(dir.resolve("at-bound"), "x".repeat(SecretFile.MAX_BYTES));
+        Path above = Files.writeString(dir.resolve("above"), "x".repeat(SecretFile.MAX_BYTES + 1));
+
+        assertEquals(Optional.of(new ClientSecret("x".repeat(SecretFile.MAX_BYTES))),
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, atBound.toString()).load().clientSecret());
+        assertEquals(ONE + "pkce.client-secret-file '" + above + "' is larger than 64 KiB: it must hold the client"
+                + " secret alone", Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, above.toString()).failure());
+    }
+
+    @Test
+    void aSecretFileThatCannotBeReadIsOneProblemAmongTheOthers(@TempDir Path dir) {
+        Path file = dir.resolve("absent");
+
+        String message = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString())
+                .servlet(ConfigKey.CLIENT_AUTH, "client_secret_post").servlet(ConfigKey.SCOPE, "openid")
+                .servlet(ConfigKey.LOGIN_TIMEOUT, "10m").failure();
+
+        assertEquals("pkce-filter configuration is invalid (2 problems):\n"
+                + "  - pkce.client-secret-file '" + file + "' does not exist: put the client secret there, or correct"
+                + " the path\n"
+                + "  - pkce.login-timeout '10m' is not an ISO-8601 duration: write it like PT10M (600 seconds) or PT5M",
+                message);
+    }
+
+    @Test
+    void rejectsNoneWithASecretFileNamingThatKey(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client-secret"), "FileSecret-456");
+
+        assertEquals(ONE + "pkce.client-auth is none but pkce.client-secret-file is set: remove the secret for a"
+                + " public client, or use client_secret_basic or client_secret_post", Sources.minimal()
+                .servlet(ConfigKey.CLIENT_AUTH, "none").servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://api.example.com/v1", "https://api.example.com?x", "https://u@api.example.com",
+            "https://api.example.com#f", "api.example.com", "ftp://api.example.com", "https://", "https://a b"})
+    void rejectsAnApiOriginThatIsNotAnOrigin(String origin) {
+        assertEquals(ONE + "pkce.api-origins has '" + origin + "', which is not an origin: write scheme, host and"
+                + " optional port, such as https://api.example.com, without a path",
+                Sources.minimal().servlet(ConfigKey.API_ORIGINS, origin).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://api.example.com", "http://10.0.0.1:8080", "http://128.0.0.1",
+            "http://localhost.example.com"})
+    void rejectsAnHttpApiOriginThatIsNotLoopback(String origin) {
+        assertEquals(ONE + "pkce.api-origins '" + origin + CLEAR_TEXT,
+                Sources.minimal().servlet(ConfigKey.API_ORIGINS, origin).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:8080", "http://127.0.0.1", "http://127.1.2.3:9", "http://[::1]:8080"})
+    void acceptsAnHttpApiOriginOnLoopback(String origin) {
+        assertEquals(1, Sources.minimal().servlet(ConfigKey.API_ORIGINS, origin).load().apiOrigins().orElseThrow()
+                .size());
+    }
+
+    @Test
+    void rejectsAnEmptyListOfApiOrigins() {
+        assertEquals(ONE + "pkce.api-origins ',' lists no origin: give at least one, such as"
+                + " https://api.example.com, or leave it unset for the issuer's and userinfo endpoint's origins",
+                Sources.minimal().servlet(ConfigKey.API_ORIGINS, " , ").failure());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,11 +19,13 @@ class CurrentAccessTokenTest {
 
     private static final String TOKEN = "eyJ.secret-access-token.sig";
     private static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
+    private static final ApiOrigins ORIGINS = new ApiOrigins(Optional.empty(),
+            Optional.of(URI.create("https://login.example.com/realms/shop")), Optional::empty);
 
     private static CurrentAccessToken present(String scope) {
         return new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
                 Optional.of(Instant.parse("2030-01-01T00:00:00Z")), Optional.ofNullable(scope), Optional.empty(),
-                Optional.empty()), "openid"), JSONB);
+                Optional.empty()), "openid"), JSONB, ORIGINS);
     }
 
     @Test
@@ -41,12 +44,12 @@ class CurrentAccessTokenTest {
                 "{\"sub\":\"alice\",\"email_verified\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         CurrentAccessToken token = new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("eyJhbGciOiJub25lIn0." + payload + ".sig")),
-                "openid"), JSONB);
+                "openid"), JSONB, ORIGINS);
         assertEquals("alice", token.idTokenClaims().get("sub"));
         assertEquals(Boolean.TRUE, token.idTokenClaims().get("email_verified"));
         assertEquals(java.util.Map.of(), present("openid").idTokenClaims(), "no ID token, no claims");
         assertEquals(java.util.Map.of(), new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("not-a-jwt")), "openid"), JSONB)
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("not-a-jwt")), "openid"), JSONB, ORIGINS)
                 .idTokenClaims(), "an unreadable ID token gives no claims");
     }
 
@@ -64,7 +67,7 @@ class CurrentAccessTokenTest {
 
     @Test
     void anAbsentTokenSaysSoInsteadOfFailingUntilItsValueIsAskedFor() {
-        CurrentAccessToken token = new CurrentAccessToken(null, JSONB);
+        CurrentAccessToken token = new CurrentAccessToken(null, JSONB, ORIGINS);
         assertFalse(token.isPresent());
         assertEquals(Optional.empty(), token.expiresAt());
         assertTrue(token.scopes().isEmpty());
@@ -72,5 +75,25 @@ class CurrentAccessTokenTest {
         PkceFilterException e = assertThrows(PkceFilterException.class, token::authorizationHeader);
         assertEquals("No access token on this request: it is not under pkce.protected-paths, or the user is not"
                 + " signed in. Check AccessToken.isPresent() first.", e.getMessage());
+    }
+
+    @Test
+    void givesTheHeaderForAnAllowedOriginOnly() {
+        CurrentAccessToken token = present("openid");
+        assertEquals("Bearer " + TOKEN, token.authorizationHeaderFor(URI.create("https://login.example.com/me?x=1")));
+        PkceFilterException e = assertThrows(PkceFilterException.class,
+                () -> token.authorizationHeaderFor(URI.create("https://hooks.example.net/in?secret=1")));
+        assertEquals("pkce-filter did not add the access token to a request to https://hooks.example.net: that"
+                + " origin is not in pkce.api-origins (not set, so only the issuer's and the userinfo endpoint's:"
+                + " https://login.example.com). Add it to pkce.api-origins if it is an API that may receive the"
+                + " user's token, or call it without BearerTokenFilter.", e.getMessage());
+    }
+
+    @Test
+    void anAbsentTokenGivesNoHeaderForAnyOrigin() {
+        CurrentAccessToken token = new CurrentAccessToken(null, JSONB, ORIGINS);
+        PkceFilterException e = assertThrows(PkceFilterException.class,
+                () -> token.authorizationHeaderFor(URI.create("https://login.example.com/me")));
+        assertTrue(e.getMessage().startsWith("No access token on this request"), e.getMessage());
     }
 }

@@ -67,7 +67,8 @@ class SecretsNeverPrintTest {
         Map<String, String> params = Map.of("pkce.issuer", "https://login.example.com", "pkce.client-id", "shop",
                 "pkce.client-secret", SECRET);
         try (Jsonb jsonb = JsonbBuilder.create()) {
-            CurrentAccessToken current = new CurrentAccessToken(tokens, jsonb);
+            CurrentAccessToken current = new CurrentAccessToken(tokens, jsonb, new ApiOrigins(Optional.empty(),
+                    Optional.empty(), Optional::empty));
             List<Object> holders = List.of(
                     VERIFIER, STATE, new ClientSecret(SECRET), basic, post,
                     new TokenRequest(URI.create("https://login.example.com/token"),

@@ -39,6 +39,7 @@ import dev.pkcefilter.event.RefreshFailed;
 import dev.pkcefilter.event.TokenRefreshed;
 import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.config.TokenRequestFormat;
+import dev.pkcefilter.impl.events.ApiOrigins;
 import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
@@ -133,7 +134,7 @@ class TokenRefresherTest {
         TokenEndpointClient client = new TokenEndpointClient(http, jsonb, TokenRequestFormat.FORM, clock, Set.of("bearer"));
         RefreshExchange exchange = new RefreshExchange(endpoint, client,
                 new ClientAuthentication("client", ClientAuthMethod.NONE, Optional.empty()), Optional.empty(), clock);
-        return new TokenRefresher(exchange, store, new PkceEvents(jsonb, events::add), clock, SKEW, HTTP_TIMEOUT,
+        return new TokenRefresher(exchange, store, new PkceEvents(jsonb, new ApiOrigins(Optional.empty(), Optional.empty(), Optional::empty), events::add), clock, SKEW, HTTP_TIMEOUT,
                 distributable);
     }
 

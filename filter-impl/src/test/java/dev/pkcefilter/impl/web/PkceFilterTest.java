@@ -32,7 +32,7 @@ class PkceFilterTest {
                 Optional.empty(), "shop", Optional.empty(), ClientAuthMethod.NONE, "openid", Optional.empty(),
                 Map.of(), TokenRequestFormat.FORM, List.of("/*"), List.of("/public/*", "*.css"), "/oauth/callback",
                 "/oauth/logout", Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(10),
-                Duration.ofSeconds(5), false, Set.of("bearer")), Clock.systemUTC(), false);
+                Duration.ofSeconds(5), false, Set.of("bearer"), Optional.empty()), Clock.systemUTC(), false);
         filter = FakeHttp.initializedFilter(context);
     }
 

@@ -1,6 +1,7 @@
 package dev.pkcefilter.it.app;
 
 import dev.pkcefilter.BearerTokenFilter;
+import dev.pkcefilter.PkceFilterException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,7 +12,10 @@ import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Calls an API with the JAX-RS client and pkce-filter's {@link BearerTokenFilter}, at {@code /app/rest/api}. */
+/**
+ * Calls an API with the JAX-RS client and pkce-filter's {@link BearerTokenFilter}, at {@code /app/rest/api}: answers
+ * the API's status and body, or {@code refused } and the message when the filter refused the URL.
+ */
 @Path("api")
 @RequestScoped
 public class ApiCallResource {
@@ -22,6 +26,13 @@ public class ApiCallResource {
         Client client = ClientBuilder.newClient().register(BearerTokenFilter.class);
         try (Response response = client.target(url).request(MediaType.APPLICATION_JSON).get()) {
             return response.getStatus() + " " + response.readEntity(String.class);
+        } catch (RuntimeException e) { // the JAX-RS client wraps what a filter throws (ProcessingException)
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof PkceFilterException refused) {
+                    return "refused " + refused.getMessage();
+                }
+            }
+            throw e;
         } finally {
             client.close();
         }
