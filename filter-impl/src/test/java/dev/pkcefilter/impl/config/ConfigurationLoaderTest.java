@@ -442,7 +442,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (20 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (21 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 

@@ -86,7 +86,7 @@ class WildFlySecretsIT {
             Files.writeString(xml, config.replace("</extensions>", "</extensions>\n" + way.configChange()));
         }
         try (FakeAuthorizationServer fake = new FakeAuthorizationServer()) {
-            fake.clientSecret = secret; // the fake refuses the token request without it
+            fake.requireClientSecret(secret); // the fake refuses the token request without it
             TestWars.tokenApp("secrets.war", Map.of(
                     "pkce.issuer", fake.issuer(),
                     "pkce.client-id", "secrets-app",
