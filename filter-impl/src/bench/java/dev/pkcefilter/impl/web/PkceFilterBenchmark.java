@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.config.TokenRequestFormat;
+import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.protocol.TokenResponse;

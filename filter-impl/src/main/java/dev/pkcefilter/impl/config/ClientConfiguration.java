@@ -10,6 +10,8 @@ import java.util.Set;
 
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientSecret;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
  * A validated client configuration: every value checked and defaulted. Built by {@link ConfigurationLoader};

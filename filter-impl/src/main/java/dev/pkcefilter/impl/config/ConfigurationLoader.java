@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.HttpUrls;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
  * Reads every key from {@link ConfigSources}, applies the defaults and checks every value. All problems are

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
 
 /**
  * How the client authenticates at the authorization server's back-channel endpoints (RFC 6749 §2.3.1): the token

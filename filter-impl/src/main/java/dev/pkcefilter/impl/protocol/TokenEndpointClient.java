@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import dev.pkcefilter.impl.config.TokenRequestFormat;
 import jakarta.json.bind.Jsonb;
 
 /**

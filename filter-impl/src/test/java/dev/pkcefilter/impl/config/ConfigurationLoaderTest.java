@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.pkcefilter.impl.protocol.ClientSecret;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 class ConfigurationLoaderTest {
 

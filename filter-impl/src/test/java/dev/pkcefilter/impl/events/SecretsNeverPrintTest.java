@@ -14,7 +14,7 @@ import java.util.Optional;
 
 import dev.pkcefilter.event.LoginSucceeded;
 import dev.pkcefilter.event.TokenRefreshed;
-import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ConfigSources;
 import dev.pkcefilter.impl.config.ConfigurationLoader;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

@@ -12,7 +12,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
 
 class RevocationRequestTest {

@@ -32,8 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
-import dev.pkcefilter.impl.config.TokenRequestFormat;
 import dev.pkcefilter.impl.protocol.TokenEndpointException.Failure;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

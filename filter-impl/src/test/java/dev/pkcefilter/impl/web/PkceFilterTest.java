@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.pkcefilter.impl.config.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.config.TokenRequestFormat;
+import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.config;
+package dev.pkcefilter.impl.protocol;
 
 /** How the token request body is written. */
 public enum TokenRequestFormat {

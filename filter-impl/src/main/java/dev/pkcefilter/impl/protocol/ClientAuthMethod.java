@@ -1,4 +1,4 @@
-package dev.pkcefilter.impl.config;
+package dev.pkcefilter.impl.protocol;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,12 +25,14 @@ public enum ClientAuthMethod {
         return value;
     }
 
-    static Optional<ClientAuthMethod> parse(String value) {
+    /** @return the method a configuration value names, in any case */
+    public static Optional<ClientAuthMethod> parse(String value) {
         String v = value.toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(m -> m.value.equals(v)).findFirst();
     }
 
-    static String allowed() {
+    /** @return the configuration values, for messages */
+    public static String allowed() {
         return Arrays.stream(values()).map(ClientAuthMethod::value).collect(Collectors.joining(", "));
     }
 }
