@@ -4,18 +4,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.protocol.TokenResponse;
@@ -73,7 +68,7 @@ public class PkceFilterBenchmark {
         filter = FakeHttp.initializedFilter(context);
         filterWithPublicPaths = FakeHttp.initializedFilter(context(List.of("/public/*", "*.css", "/health"),
                 new InstantTokenEndpoint(tokenJson)));
-        callbackHandler = new CallbackHandler(context);
+        callbackHandler = context.callbackHandler();
 
         TokenSet tokens = TokenSet.from(TokenResponse.parse(context.jsonb(),
                 tokenJson.replace("\"expires_in\":300", "\"expires_in\":86400"), Instant.now()), SCOPE);
@@ -129,12 +124,10 @@ public class PkceFilterBenchmark {
 
     private static PkceContext context(List<String> publicPaths, InstantTokenEndpoint tokenEndpoint) {
         URI server = URI.create("http://localhost:8180/realms/shop/protocol/openid-connect/");
-        return new PkceContext(new ClientConfiguration(Optional.empty(), Optional.of(server.resolve("auth")),
-                Optional.of(server.resolve("token")), Optional.empty(), Optional.empty(), "shop", Optional.empty(),
-                ClientAuthMethod.NONE, SCOPE, Optional.empty(), Map.of(), TokenRequestFormat.FORM, List.of("/*"),
-                publicPaths, "/oauth/callback", "/oauth/logout", Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(10), false, Set.of("bearer"),
-                Optional.empty()), Clock.systemUTC(), tokenEndpoint, false);
+        return new PkceContext(ClientConfiguration.builder()
+                .authorizationEndpoint(server.resolve("auth")).tokenEndpoint(server.resolve("token"))
+                .clientId("shop").scope(SCOPE).publicPaths(publicPaths).build(), Clock.systemUTC(), tokenEndpoint,
+                false);
     }
 
     /**

@@ -51,7 +51,7 @@ public final class PreLoginHeap {
         params.put("pkce.protected-paths", "/app/*");
         params.put("pkce.login-timeout", "PT" + LOGIN_TIMEOUT_SECONDS + "S");
         PkceContext context = new PkceContext(ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(),
-                name -> null, params::get, Map.of())), java.time.Clock.systemUTC());
+                name -> null, params::get, Map.of())), java.time.Clock.systemUTC(), false);
         PkceFilter filter = FakeHttp.initializedFilter(context);
         FilterChain chain = (request, response) -> {
             throw new IllegalStateException("a navigation without a session must not pass");

@@ -43,7 +43,7 @@ public class PkceProducers {
         return new AuthorizationServer() {
             @Override
             public Optional<URI> issuer() {
-                return context.config().issuer();
+                return context.config().server().issuer();
             }
 
             @Override

@@ -2,100 +2,333 @@ package dev.pkcefilter.impl.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientSecret;
-import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
- * A validated client configuration: every value checked and defaulted. Built by {@link ConfigurationLoader};
- * {@code toString()} redacts the client secret.
+ * A validated client configuration, every value checked and defaulted, in four parts: the authorization server,
+ * the client registered there, the paths of the application, and the timeouts. Built by
+ * {@link ConfigurationLoader}, or by {@link #builder()} in tests; {@code toString()} redacts the client secret.
  *
- * @param issuer the issuer, when endpoints are to be discovered or checked against it
- * @param authorizationEndpoint set explicitly, else discovered
- * @param tokenEndpoint set explicitly, else discovered
- * @param revocationEndpoint set explicitly, else discovered
- * @param endSessionEndpoint set explicitly, else discovered
- * @param clientId the client identifier
- * @param clientSecret the secret of a confidential client
- * @param clientAuth how the client authenticates at the token endpoint
- * @param scope space-separated scopes, possibly empty
- * @param audience the {@code audience} parameter
- * @param authorizeParams extra authorization request parameters, in order
- * @param tokenRequestFormat form or JSON token request bodies
- * @param protectedPaths servlet URL patterns the filter guards
- * @param publicPaths patterns inside those that stay open
- * @param callbackPath the redirection endpoint's path inside the context
- * @param logoutPath the logout endpoint's path inside the context
- * @param redirectUri the absolute redirect URI, when it is not derived from the request
- * @param postLogoutRedirect where to go after logout
- * @param refreshSkew refresh this long before expiry
- * @param loginTimeout how long a pending login stays valid
- * @param httpTimeout connect and read timeout towards the authorization server
- * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
- * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
- * @param apiOrigins the origins the access token may be sent to; empty for the issuer's and userinfo's
+ * @param server the authorization server
+ * @param client the client registered there
+ * @param paths the application's paths
+ * @param timeouts how long things may take
  */
-public record ClientConfiguration(
-        Optional<URI> issuer,
-        Optional<URI> authorizationEndpoint,
-        Optional<URI> tokenEndpoint,
-        Optional<URI> revocationEndpoint,
-        Optional<URI> endSessionEndpoint,
-        String clientId,
-        Optional<ClientSecret> clientSecret,
-        ClientAuthMethod clientAuth,
-        String scope,
-        Optional<String> audience,
-        Map<String, String> authorizeParams,
-        TokenRequestFormat tokenRequestFormat,
-        List<String> protectedPaths,
-        List<String> publicPaths,
-        String callbackPath,
-        String logoutPath,
-        Optional<URI> redirectUri,
-        Optional<String> postLogoutRedirect,
-        Duration refreshSkew,
-        Duration loginTimeout,
-        Duration httpTimeout,
-        boolean allowInsecureHttp,
-        Set<String> acceptedTokenTypes,
-        Optional<List<Origin>> apiOrigins) {
+public record ClientConfiguration(Server server, Client client, Paths paths, Timeouts timeouts) {
+
+    /** {@code pkce.protected-paths} when not set: every path. */
+    public static final List<String> DEFAULT_PROTECTED_PATHS = List.of("/*");
+    public static final String DEFAULT_CALLBACK_PATH = "/oauth/callback";
+    public static final String DEFAULT_LOGOUT_PATH = "/oauth/logout";
+    public static final Duration DEFAULT_REFRESH_SKEW = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code pkce.accepted-token-types} when not set, in lower case. */
+    public static final Set<String> DEFAULT_ACCEPTED_TOKEN_TYPES = Set.of("bearer");
 
     public ClientConfiguration {
-        Objects.requireNonNull(issuer, "issuer");
-        Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
-        Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-        Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
-        Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
-        Objects.requireNonNull(clientId, "clientId");
-        Objects.requireNonNull(clientSecret, "clientSecret");
-        Objects.requireNonNull(clientAuth, "clientAuth");
-        Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(audience, "audience");
-        authorizeParams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(authorizeParams));
-        Objects.requireNonNull(tokenRequestFormat, "tokenRequestFormat");
-        protectedPaths = List.copyOf(protectedPaths);
-        publicPaths = List.copyOf(publicPaths);
-        Objects.requireNonNull(callbackPath, "callbackPath");
-        Objects.requireNonNull(logoutPath, "logoutPath");
-        Objects.requireNonNull(redirectUri, "redirectUri");
-        Objects.requireNonNull(postLogoutRedirect, "postLogoutRedirect");
-        Objects.requireNonNull(refreshSkew, "refreshSkew");
-        Objects.requireNonNull(loginTimeout, "loginTimeout");
-        Objects.requireNonNull(httpTimeout, "httpTimeout");
-        acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
-        apiOrigins = apiOrigins.map(List::copyOf);
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(timeouts, "timeouts");
     }
 
-    /** @return how this client authenticates at the token and revocation endpoints */
-    public ClientAuthentication clientAuthentication() {
-        return new ClientAuthentication(clientId, clientAuth, clientSecret);
+    /**
+     * The authorization server: set explicitly, or discovered from the issuer.
+     *
+     * @param issuer the issuer, when endpoints are to be discovered or checked against it
+     * @param authorizationEndpoint set explicitly, else discovered
+     * @param tokenEndpoint set explicitly, else discovered
+     * @param revocationEndpoint set explicitly, else discovered
+     * @param endSessionEndpoint set explicitly, else discovered
+     * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
+     */
+    public record Server(Optional<URI> issuer, Optional<URI> authorizationEndpoint, Optional<URI> tokenEndpoint,
+                         Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
+                         boolean allowInsecureHttp) {
+        public Server {
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
+            Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+            Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
+            Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
+        }
+    }
+
+    /**
+     * The client registered at the authorization server, and what it asks for.
+     *
+     * @param id the client identifier
+     * @param secret the secret of a confidential client
+     * @param authMethod how the client authenticates at the token endpoint
+     * @param scope space-separated scopes, possibly empty
+     * @param audience the {@code audience} parameter
+     * @param authorizeParams extra authorization request parameters, in order
+     * @param tokenRequestFormat form or JSON token request bodies
+     * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
+     * @param apiOrigins the origins the access token may be sent to; empty for the issuer's and userinfo's
+     */
+    public record Client(String id, Optional<ClientSecret> secret, ClientAuthMethod authMethod,
+                         String scope, Optional<String> audience, Map<String, String> authorizeParams,
+                         TokenRequestFormat tokenRequestFormat, Set<String> acceptedTokenTypes,
+                         Optional<List<Origin>> apiOrigins) {
+        public Client {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(authMethod, "authMethod");
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(audience, "audience");
+            authorizeParams = Collections.unmodifiableMap(new LinkedHashMap<>(authorizeParams));
+            Objects.requireNonNull(tokenRequestFormat, "tokenRequestFormat");
+            acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
+            apiOrigins = apiOrigins.map(List::copyOf);
+            new ClientAuthentication(id, authMethod, secret); // a method that needs a secret has one
+        }
+
+        /** @return how this client authenticates at the token and revocation endpoints */
+        public ClientAuthentication authentication() {
+            return new ClientAuthentication(id, authMethod, secret);
+        }
+    }
+
+    /**
+     * The application's paths.
+     *
+     * @param protectedPaths servlet URL patterns the filter guards
+     * @param publicPaths patterns inside those that stay open
+     * @param callbackPath the redirection endpoint's path inside the context
+     * @param logoutPath the logout endpoint's path inside the context
+     * @param redirectUri the absolute redirect URI, when it is not derived from the request
+     * @param postLogoutRedirect where to go after logout
+     */
+    public record Paths(List<String> protectedPaths, List<String> publicPaths, String callbackPath, String logoutPath,
+                        Optional<URI> redirectUri, Optional<String> postLogoutRedirect) {
+        public Paths {
+            protectedPaths = List.copyOf(protectedPaths);
+            publicPaths = List.copyOf(publicPaths);
+            Objects.requireNonNull(callbackPath, "callbackPath");
+            Objects.requireNonNull(logoutPath, "logoutPath");
+            Objects.requireNonNull(redirectUri, "redirectUri");
+            Objects.requireNonNull(postLogoutRedirect, "postLogoutRedirect");
+        }
+    }
+
+    /**
+     * How long things may take.
+     *
+     * @param refreshSkew refresh this long before expiry (at most half the token's lifetime)
+     * @param loginTimeout how long a pending login stays valid
+     * @param httpTimeout connect and read timeout towards the authorization server
+     */
+    public record Timeouts(Duration refreshSkew, Duration loginTimeout, Duration httpTimeout) {
+        public Timeouts {
+            Objects.requireNonNull(refreshSkew, "refreshSkew");
+            Objects.requireNonNull(loginTimeout, "loginTimeout");
+            Objects.requireNonNull(httpTimeout, "httpTimeout");
+        }
+    }
+
+    /** @return a builder with every default of the configuration reference; set a client id and an endpoint */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a configuration from parts, every one defaulted as {@link ConfigurationLoader} defaults it; the values
+     * are checked by the records, not validated as the loader validates text.
+     */
+    public static final class Builder {
+        private Optional<URI> issuer = Optional.empty();
+        private Optional<URI> authorizationEndpoint = Optional.empty();
+        private Optional<URI> tokenEndpoint = Optional.empty();
+        private Optional<URI> revocationEndpoint = Optional.empty();
+        private Optional<URI> endSessionEndpoint = Optional.empty();
+        private boolean allowInsecureHttp;
+        private String clientId;
+        private Optional<ClientSecret> clientSecret = Optional.empty();
+        private ClientAuthMethod clientAuth;
+        private String scope = "";
+        private Optional<String> audience = Optional.empty();
+        private Map<String, String> authorizeParams = Map.of();
+        private TokenRequestFormat tokenRequestFormat = TokenRequestFormat.FORM;
+        private Set<String> acceptedTokenTypes = DEFAULT_ACCEPTED_TOKEN_TYPES;
+        private Optional<List<Origin>> apiOrigins = Optional.empty();
+        private List<String> protectedPaths = DEFAULT_PROTECTED_PATHS;
+        private List<String> publicPaths = List.of();
+        private String callbackPath = DEFAULT_CALLBACK_PATH;
+        private String logoutPath = DEFAULT_LOGOUT_PATH;
+        private Optional<URI> redirectUri = Optional.empty();
+        private Optional<String> postLogoutRedirect = Optional.empty();
+        private Duration refreshSkew = DEFAULT_REFRESH_SKEW;
+        private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+
+        private Builder() {
+        }
+
+        public Builder issuer(Optional<URI> value) {
+            issuer = value;
+            return this;
+        }
+
+        public Builder issuer(URI value) {
+            return issuer(Optional.of(value));
+        }
+
+        public Builder authorizationEndpoint(Optional<URI> value) {
+            authorizationEndpoint = value;
+            return this;
+        }
+
+        public Builder authorizationEndpoint(URI value) {
+            return authorizationEndpoint(Optional.of(value));
+        }
+
+        public Builder tokenEndpoint(Optional<URI> value) {
+            tokenEndpoint = value;
+            return this;
+        }
+
+        public Builder tokenEndpoint(URI value) {
+            return tokenEndpoint(Optional.of(value));
+        }
+
+        public Builder revocationEndpoint(Optional<URI> value) {
+            revocationEndpoint = value;
+            return this;
+        }
+
+        public Builder revocationEndpoint(URI value) {
+            return revocationEndpoint(Optional.of(value));
+        }
+
+        public Builder endSessionEndpoint(Optional<URI> value) {
+            endSessionEndpoint = value;
+            return this;
+        }
+
+        public Builder endSessionEndpoint(URI value) {
+            return endSessionEndpoint(Optional.of(value));
+        }
+
+        public Builder allowInsecureHttp(boolean value) {
+            allowInsecureHttp = value;
+            return this;
+        }
+
+        public Builder clientId(String value) {
+            clientId = value;
+            return this;
+        }
+
+        public Builder clientSecret(Optional<ClientSecret> value) {
+            clientSecret = value;
+            return this;
+        }
+
+        /** Unset: {@code client_secret_basic} with a secret, else {@code none}. */
+        public Builder clientAuth(ClientAuthMethod value) {
+            clientAuth = value;
+            return this;
+        }
+
+        public Builder scope(String value) {
+            scope = value;
+            return this;
+        }
+
+        public Builder audience(Optional<String> value) {
+            audience = value;
+            return this;
+        }
+
+        public Builder authorizeParams(Map<String, String> value) {
+            authorizeParams = value;
+            return this;
+        }
+
+        public Builder tokenRequestFormat(TokenRequestFormat value) {
+            tokenRequestFormat = value;
+            return this;
+        }
+
+        public Builder acceptedTokenTypes(Set<String> value) {
+            acceptedTokenTypes = value;
+            return this;
+        }
+
+        public Builder apiOrigins(Optional<List<Origin>> value) {
+            apiOrigins = value;
+            return this;
+        }
+
+        public Builder protectedPaths(List<String> value) {
+            protectedPaths = value;
+            return this;
+        }
+
+        public Builder publicPaths(List<String> value) {
+            publicPaths = value;
+            return this;
+        }
+
+        public Builder callbackPath(String value) {
+            callbackPath = value;
+            return this;
+        }
+
+        public Builder logoutPath(String value) {
+            logoutPath = value;
+            return this;
+        }
+
+        public Builder redirectUri(Optional<URI> value) {
+            redirectUri = value;
+            return this;
+        }
+
+        public Builder postLogoutRedirect(Optional<String> value) {
+            postLogoutRedirect = value;
+            return this;
+        }
+
+        public Builder refreshSkew(Duration value) {
+            refreshSkew = value;
+            return this;
+        }
+
+        public Builder loginTimeout(Duration value) {
+            loginTimeout = value;
+            return this;
+        }
+
+        public Builder httpTimeout(Duration value) {
+            httpTimeout = value;
+            return this;
+        }
+
+        /** @throws NullPointerException without a client id */
+        public ClientConfiguration build() {
+            ClientAuthMethod auth = clientAuth != null ? clientAuth
+                    : clientSecret.isPresent() ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
+            return new ClientConfiguration(
+                    new Server(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
+                            allowInsecureHttp),
+                    new Client(clientId, clientSecret, auth, scope, audience, authorizeParams, tokenRequestFormat,
+                            acceptedTokenTypes, apiOrigins),
+                    new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
+                    new Timeouts(refreshSkew, loginTimeout, httpTimeout));
+        }
     }
 }

@@ -87,10 +87,11 @@ public final class ConfigurationLoader {
                 v -> Arrays.stream(TokenRequestFormat.values()).filter(f -> f.name().equalsIgnoreCase(v)).findFirst(),
                 "form or json");
 
-        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS, List.of("/*"), true);
+        List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS,
+                ClientConfiguration.DEFAULT_PROTECTED_PATHS, true);
         List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of(), false);
-        String callbackPath = path(ConfigKey.CALLBACK_PATH, "/oauth/callback");
-        String logoutPath = path(ConfigKey.LOGOUT_PATH, "/oauth/logout");
+        String callbackPath = path(ConfigKey.CALLBACK_PATH, ClientConfiguration.DEFAULT_CALLBACK_PATH);
+        String logoutPath = path(ConfigKey.LOGOUT_PATH, ClientConfiguration.DEFAULT_LOGOUT_PATH);
         if (callbackPath.equals(logoutPath)) {
             problems.add(ConfigKey.CALLBACK_PATH.key() + " and " + ConfigKey.LOGOUT_PATH.key() + " are both '"
                     + callbackPath + "': give them different paths");
@@ -98,9 +99,12 @@ public final class ConfigurationLoader {
         Optional<URI> redirectUri = url(ConfigKey.REDIRECT_URI);
         Optional<String> postLogoutRedirect = postLogoutRedirect();
 
-        Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, Duration.ofSeconds(30), true, Duration.ofHours(1));
-        Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, Duration.ofMinutes(10), false, Duration.ofDays(1));
-        Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofSeconds(10), false, Duration.ofMinutes(5));
+        Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, ClientConfiguration.DEFAULT_REFRESH_SKEW, true,
+                Duration.ofHours(1));
+        Duration loginTimeout = duration(ConfigKey.LOGIN_TIMEOUT, ClientConfiguration.DEFAULT_LOGIN_TIMEOUT, false,
+                Duration.ofDays(1));
+        Duration httpTimeout = duration(ConfigKey.HTTP_TIMEOUT, ClientConfiguration.DEFAULT_HTTP_TIMEOUT, false,
+                Duration.ofMinutes(5));
         Set<String> acceptedTokenTypes = acceptedTokenTypes();
         Optional<List<Origin>> apiOrigins = apiOrigins();
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
@@ -116,10 +120,17 @@ public final class ConfigurationLoader {
                     .map(e -> e.getKey().key() + " " + HttpUrls.forLog(e.getValue())).collect(Collectors.joining(", ")))
                     + ". Use https outside development.");
         }
-        return new ClientConfiguration(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint,
-                endSessionEndpoint, clientId.orElseThrow(), clientSecret, clientAuth, scope, audience, authorizeParams,
-                format, protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect,
-                refreshSkew, loginTimeout, httpTimeout, allowInsecureHttp, acceptedTokenTypes, apiOrigins);
+        return ClientConfiguration.builder()
+                .issuer(issuer).authorizationEndpoint(authorizationEndpoint).tokenEndpoint(tokenEndpoint)
+                .revocationEndpoint(revocationEndpoint).endSessionEndpoint(endSessionEndpoint)
+                .allowInsecureHttp(allowInsecureHttp)
+                .clientId(clientId.orElseThrow()).clientSecret(clientSecret).clientAuth(clientAuth).scope(scope)
+                .audience(audience).authorizeParams(authorizeParams).tokenRequestFormat(format)
+                .acceptedTokenTypes(acceptedTokenTypes).apiOrigins(apiOrigins)
+                .protectedPaths(protectedPaths).publicPaths(publicPaths).callbackPath(callbackPath)
+                .logoutPath(logoutPath).redirectUri(redirectUri).postLogoutRedirect(postLogoutRedirect)
+                .refreshSkew(refreshSkew).loginTimeout(loginTimeout).httpTimeout(httpTimeout)
+                .build();
     }
 
     /** The one message listing every problem. */
@@ -376,7 +387,7 @@ public final class ConfigurationLoader {
                 "which is not a token type name: list names such as Bearer or DPoP, separated by commas",
                 "lists no token type: give at least one, such as Bearer, or leave it unset to accept Bearer only")
                 .orElse(List.of());
-        return types.isEmpty() ? Set.of("bearer")
+        return types.isEmpty() ? ClientConfiguration.DEFAULT_ACCEPTED_TOKEN_TYPES
                 : types.stream().map(type -> type.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * TokenRequest request = new TokenRequest(tokenEndpoint, new RefreshTokenGrant(refreshToken),
- *         config.clientAuthentication(), config.audience());
+ *         config.client().authentication(), config.audience());
  * }</pre>
  *
  * @param endpoint the token endpoint

@@ -5,6 +5,8 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.Objects;
+import java.time.Clock;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
@@ -17,6 +19,9 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.session.PendingLogin;
 import dev.pkcefilter.impl.session.PendingLogins;
 import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.events.PkceEvents;
+import dev.pkcefilter.impl.session.SessionStore;
+import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -39,12 +44,23 @@ final class CallbackHandler {
      */
     static final int MAX_PARAMETER_LENGTH = 8192;
 
-    private final PkceContext context;
+    private final ClientConfiguration config;
+    private final Endpoints endpoints;
+    private final SessionStore store;
+    private final TokenEndpointClient tokenClient;
     private final SignInSession signIn;
+    private final PkceEvents events;
+    private final Clock clock;
 
-    CallbackHandler(PkceContext context) {
-        this.context = context;
-        this.signIn = new SignInSession(context.store(), context.jsonb());
+    CallbackHandler(ClientConfiguration config, Endpoints endpoints, SessionStore store,
+                    TokenEndpointClient tokenClient, SignInSession signIn, PkceEvents events, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.store = Objects.requireNonNull(store, "store");
+        this.tokenClient = Objects.requireNonNull(tokenClient, "tokenClient");
+        this.signIn = Objects.requireNonNull(signIn, "signIn");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -71,7 +87,7 @@ final class CallbackHandler {
         HttpSession session = request.getSession(false);
         PendingLogins.Taken taken = session == null
                 ? new PendingLogins.Taken(PendingLogins.Outcome.UNKNOWN, Optional.empty(), PendingLogins.NONE)
-                : context.store().takePendingLogin(session, state, context.clock().instant());
+                : store.takePendingLogin(session, state, clock.instant());
         if (taken.outcome() == PendingLogins.Outcome.EXPIRED) {
             refuse(response, 400, "Sign-in expired", "This sign-in took longer than allowed. Please start again.",
                     null, home);
@@ -85,9 +101,9 @@ final class CallbackHandler {
         }
         PendingLogin login = taken.login().get();
 
-        ProviderMetadata endpoints;
+        ProviderMetadata metadata;
         try {
-            endpoints = context.endpoints().get();
+            metadata = endpoints.get();
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());
             refuse(response, 503, "Sign-in is unavailable", "The authorization server could not be reached."
@@ -96,8 +112,8 @@ final class CallbackHandler {
         }
         // 2. mix-up defence (RFC 9207 §2.4): an iss that is sent must be the issuer
         String iss = request.getParameter("iss");
-        Optional<String> issuer = endpoints.issuer().map(Object::toString);
-        if ((iss != null || endpoints.issParameterSupported()) && issuer.isPresent() && !issuer.get().equals(iss)) {
+        Optional<String> issuer = metadata.issuer().map(Object::toString);
+        if ((iss != null || metadata.issParameterSupported()) && issuer.isPresent() && !issuer.get().equals(iss)) {
             refuse(response, 400, "Invalid sign-in response", "The sign-in response comes from another"
                     + " authorization server than the one this application uses.", null, login.returnPath());
             return;
@@ -122,13 +138,12 @@ final class CallbackHandler {
             return;
         }
         // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
-        ClientConfiguration config = context.config();
-        TokenRequest tokenRequest = new TokenRequest(endpoints.tokenEndpoint(),
+        TokenRequest tokenRequest = new TokenRequest(metadata.tokenEndpoint(),
                 new AuthorizationCodeGrant(code, login.redirectUri(), login.verifier()),
-                config.clientAuthentication(), config.audience());
+                config.client().authentication(), config.client().audience());
         TokenResponse tokens;
         try {
-            tokens = context.tokenClient().send(tokenRequest);
+            tokens = tokenClient.send(tokenRequest);
         } catch (TokenEndpointException e) {
             LOG.log(Level.WARNING, e.logLine());
             boolean timeout = e.failure() == TokenEndpointException.Failure.TIMEOUT;
@@ -140,7 +155,7 @@ final class CallbackHandler {
             return;
         }
         // 5. a token expired on arrival would send the browser straight back to sign in: a login loop
-        Instant now = context.clock().instant();
+        Instant now = clock.instant();
         if (tokens.expiresAt().filter(expiresAt -> !expiresAt.isAfter(now)).isPresent()) {
             LOG.log(Level.WARNING, "The token endpoint issued an access token that had expired on arrival (expires at "
                     + tokens.expiresAt().get() + ", now " + now + "): check its expires_in, expires or created_at,"
@@ -152,10 +167,10 @@ final class CallbackHandler {
         }
         // 6. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
         // person, then the tokens
-        TokenSet tokenSet = TokenSet.from(tokens, config.scope(), now);
+        TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now);
         signIn.signIn(request, session, tokenSet);
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
-        context.events().loginSucceeded(tokenSet);
+        events.loginSucceeded(tokenSet);
         Responses.redirect(response, login.returnPath());
     }
 
@@ -179,7 +194,7 @@ final class CallbackHandler {
                         String againHref, Optional<String> error, Optional<String> description) throws IOException {
         LOG.log(Level.INFO, "Refused a sign-in response with " + status + ": " + title);
         Responses.errorPage(response, status, title, message, detail, againHref);
-        context.events().loginFailed(status, error, description, title);
+        events.loginFailed(status, error, description, title);
     }
 
 }

@@ -16,7 +16,7 @@ public class CallbackServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        handler = new CallbackHandler(PkceContext.of(getServletContext()));
+        handler = PkceContext.of(getServletContext()).callbackHandler();
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class Endpoints {
     static final Duration FIRST_BACK_OFF = Duration.ofSeconds(5);
     static final Duration MAX_BACK_OFF = Duration.ofSeconds(60);
 
-    private final ClientConfiguration config;
+    private final ClientConfiguration.Server server;
     private final Discovery discovery;
     private final Clock clock;
     private final ReentrantLock discovering = new ReentrantLock();
@@ -37,13 +37,13 @@ public final class Endpoints {
     private volatile long retryAtMillis;
     private volatile Duration backOff = FIRST_BACK_OFF;
 
-    Endpoints(ClientConfiguration config, Discovery discovery, Clock clock) {
-        this.config = Objects.requireNonNull(config, "config");
+    Endpoints(ClientConfiguration.Server server, Discovery discovery, Clock clock) {
+        this.server = Objects.requireNonNull(server, "server");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (config.authorizationEndpoint().isPresent() && config.tokenEndpoint().isPresent()) {
-            this.metadata = new ProviderMetadata(config.issuer(), config.authorizationEndpoint().get(),
-                    config.tokenEndpoint().get(), config.revocationEndpoint(), config.endSessionEndpoint(),
+        if (server.authorizationEndpoint().isPresent() && server.tokenEndpoint().isPresent()) {
+            this.metadata = new ProviderMetadata(server.issuer(), server.authorizationEndpoint().get(),
+                    server.tokenEndpoint().get(), server.revocationEndpoint(), server.endSessionEndpoint(),
                     Optional.empty(), false, List.of());
         }
     }
@@ -87,12 +87,12 @@ public final class Endpoints {
                         + ((retryAtMillis - now + 999) / 1000) + " s");
             }
             try {
-                ProviderMetadata found = discovery.discover(config.issuer().orElseThrow());
+                ProviderMetadata found = discovery.discover(server.issuer().orElseThrow());
                 metadata = new ProviderMetadata(found.issuer(),
-                        config.authorizationEndpoint().orElse(found.authorizationEndpoint()),
-                        config.tokenEndpoint().orElse(found.tokenEndpoint()),
-                        config.revocationEndpoint().or(found::revocationEndpoint),
-                        config.endSessionEndpoint().or(found::endSessionEndpoint),
+                        server.authorizationEndpoint().orElse(found.authorizationEndpoint()),
+                        server.tokenEndpoint().orElse(found.tokenEndpoint()),
+                        server.revocationEndpoint().or(found::revocationEndpoint),
+                        server.endSessionEndpoint().or(found::endSessionEndpoint),
                         found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods());
                 return metadata;
             } catch (Discovery.DiscoveryException e) {
@@ -106,7 +106,7 @@ public final class Endpoints {
     }
 
     private Discovery.DiscoveryException unavailable(String why) {
-        return new Discovery.DiscoveryException("The endpoints of " + config.issuer().map(Object::toString)
+        return new Discovery.DiscoveryException("The endpoints of " + server.issuer().map(Object::toString)
                 .orElse("the authorization server") + " are not known yet: " + why + ".", true, null);
     }
 

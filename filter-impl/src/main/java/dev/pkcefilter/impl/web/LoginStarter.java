@@ -5,6 +5,9 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Instant;
 import java.util.regex.Pattern;
+import java.time.Clock;
+import java.util.Objects;
+import java.security.SecureRandom;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
@@ -13,6 +16,7 @@ import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.session.PendingLogin;
+import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -32,10 +36,19 @@ final class LoginStarter {
     /** A host name (underscores too, as container names have them) or bracketed IP literal, and a port. */
     private static final Pattern AUTHORITY = Pattern.compile("([A-Za-z0-9._~-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
 
-    private final PkceContext context;
+    private final ClientConfiguration config;
+    private final Endpoints endpoints;
+    private final SessionStore store;
+    private final SecureRandom random;
+    private final Clock clock;
 
-    LoginStarter(PkceContext context) {
-        this.context = context;
+    LoginStarter(ClientConfiguration config, Endpoints endpoints, SessionStore store, SecureRandom random,
+                 Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.store = Objects.requireNonNull(store, "store");
+        this.random = Objects.requireNonNull(random, "random");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     void unauthenticated(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -43,9 +56,9 @@ final class LoginStarter {
             Responses.unauthorized(response);
             return;
         }
-        ProviderMetadata endpoints;
+        ProviderMetadata metadata;
         try {
-            endpoints = context.endpoints().get();
+            metadata = endpoints.get();
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());
             Responses.errorPage(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Sign-in is unavailable",
@@ -53,9 +66,8 @@ final class LoginStarter {
                     request.getContextPath() + "/");
             return;
         }
-        ClientConfiguration config = context.config();
-        State state = State.generate(context.random());
-        CodeVerifier verifier = CodeVerifier.generate(context.random()); // RFC 7636 §4.1, 256 bits
+        State state = State.generate(random);
+        CodeVerifier verifier = CodeVerifier.generate(random); // RFC 7636 §4.1, 256 bits
         URI redirectUri;
         try {
             redirectUri = redirectUri(request, config);
@@ -64,18 +76,18 @@ final class LoginStarter {
                     "The request's host name is not valid.", null, request.getContextPath() + "/");
             return;
         }
-        Instant now = context.clock().instant();
+        Instant now = clock.instant();
         HttpSession session = request.getSession(false);
         if (session == null) { // made for this login alone: it lives for the login timeout until sign-in completes
             session = request.getSession(true);
-            context.store().markPreLogin(session);
+            store.markPreLogin(session);
         }
-        context.store().addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
-                ReturnPath.of(request, config.protectedPaths()), now), now);
+        store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
+                ReturnPath.of(request, config.paths().protectedPaths()), now), now);
 
-        AuthorizationRequest authorization = new AuthorizationRequest(endpoints.authorizationEndpoint(),
-                config.clientId(), redirectUri, config.scope(), state, verifier.challenge(), config.audience(),
-                config.authorizeParams());
+        ClientConfiguration.Client client = config.client();
+        AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
+                redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams());
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
         Responses.redirect(response, authorization.toUrl());
     }
@@ -88,10 +100,10 @@ final class LoginStarter {
      *         user-info
      */
     static URI redirectUri(HttpServletRequest request, ClientConfiguration config) {
-        if (config.redirectUri().isPresent()) {
-            return config.redirectUri().get();
+        if (config.paths().redirectUri().isPresent()) {
+            return config.paths().redirectUri().get();
         }
-        String path = request.getContextPath() + config.callbackPath();
+        String path = request.getContextPath() + config.paths().callbackPath();
         URI uri = URI.create(RequestOrigin.of(request) + path);
         if (uri.getRawAuthority() == null || !AUTHORITY.matcher(uri.getRawAuthority()).matches()
                 || !path.equals(uri.getRawPath()) || uri.getRawQuery() != null || uri.getRawFragment() != null) {

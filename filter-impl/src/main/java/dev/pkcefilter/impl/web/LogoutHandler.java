@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
@@ -18,6 +19,7 @@ import dev.pkcefilter.impl.protocol.RevocationRequest;
 import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
 import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.events.PkceEvents;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -40,10 +42,17 @@ final class LogoutHandler {
 
     private static final System.Logger LOG = System.getLogger(LogoutHandler.class.getName());
 
-    private final PkceContext context;
+    private final ClientConfiguration config;
+    private final Endpoints endpoints;
+    private final RevocationClient revocationClient;
+    private final PkceEvents events;
 
-    LogoutHandler(PkceContext context) {
-        this.context = context;
+    LogoutHandler(ClientConfiguration config, Endpoints endpoints, RevocationClient revocationClient,
+                  PkceEvents events) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.revocationClient = Objects.requireNonNull(revocationClient, "revocationClient");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** What a request of the logout path gets. */
@@ -57,9 +66,9 @@ final class LogoutHandler {
     }
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        switch (answer(request, ownOrigins(request, context.config()))) {
+        switch (answer(request, ownOrigins(request, config))) {
             case LOG_OUT -> logout(request, response);
-            case CONFIRM -> Responses.signOutPage(response, request.getContextPath() + context.config().logoutPath());
+            case CONFIRM -> Responses.signOutPage(response, request.getContextPath() + config.paths().logoutPath());
             case FORBIDDEN -> {
                 LOG.log(Level.INFO, "Refused a logout request that another origin sent or that no user asked for");
                 Responses.errorPage(response, HttpServletResponse.SC_FORBIDDEN, "Sign-out refused",
@@ -128,13 +137,12 @@ final class LogoutHandler {
     }
 
     private void logout(HttpServletRequest request, HttpServletResponse response) {
-        ClientConfiguration config = context.config();
         HttpSession session = request.getSession(false);
         Optional<TokenSet> tokens = SessionStore.tokens(session);
         // 2. the session first: from now on no request of this browser uses the tokens
         if (session != null) {
             if (tokens.isPresent()) {
-                context.events().loggedOut();
+                events.loggedOut();
             }
             try {
                 session.invalidate();
@@ -154,7 +162,7 @@ final class LogoutHandler {
                 + (endSession.isPresent() ? "; on to the end-session endpoint" : ""));
         if (endSession.isPresent()) {
             EndSessionRequest end = new EndSessionRequest(endSession.get(),
-                    postLogoutRedirectUri(request, config), config.clientId(), tokens.flatMap(TokenSet::idToken));
+                    postLogoutRedirectUri(request, config), config.client().id(), tokens.flatMap(TokenSet::idToken));
             Responses.redirect(response, end.toURI().toString());
         } else {
             Responses.redirect(response, postLogoutTarget(request, config));
@@ -163,7 +171,7 @@ final class LogoutHandler {
 
     private Optional<ProviderMetadata> endpoints() {
         try {
-            return Optional.of(context.endpoints().get());
+            return Optional.of(endpoints.get());
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage() + " Logged out of this application only.");
             return Optional.empty();
@@ -171,16 +179,16 @@ final class LogoutHandler {
     }
 
     private void revoke(URI endpoint, TokenSet tokens, ClientConfiguration config) {
-        ClientAuthentication client = config.clientAuthentication();
+        ClientAuthentication client = config.client().authentication();
         RevocationClient.Result result = RevocationClient.Result.REVOKED;
         if (tokens.refreshToken().isPresent()) {
-            result = context.revocationClient().revoke(new RevocationRequest(endpoint, tokens.refreshToken().get(),
+            result = revocationClient.revoke(new RevocationRequest(endpoint, tokens.refreshToken().get(),
                     TokenTypeHint.REFRESH_TOKEN, client));
         }
         if (result == RevocationClient.Result.UNREACHABLE) {
             return; // one timeout is enough to wait for at logout; the warning is logged
         }
-        context.revocationClient().revoke(new RevocationRequest(endpoint, tokens.accessToken(),
+        revocationClient.revoke(new RevocationRequest(endpoint, tokens.accessToken(),
                 TokenTypeHint.ACCESS_TOKEN, client));
     }
 
@@ -188,7 +196,7 @@ final class LogoutHandler {
     static Set<String> ownOrigins(HttpServletRequest request, ClientConfiguration config) {
         Set<String> origins = new LinkedHashSet<>();
         RequestOrigin.of(RequestOrigin.of(request)).ifPresent(origins::add);
-        config.redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString())).ifPresent(origins::add);
+        config.paths().redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString())).ifPresent(origins::add);
         return origins;
     }
 
@@ -198,18 +206,18 @@ final class LogoutHandler {
      * pkce.redirect-uri} when set (behind a reverse proxy), else the request's, as the redirect URI is derived.
      */
     static URI postLogoutRedirectUri(HttpServletRequest request, ClientConfiguration config) {
-        String configured = config.postLogoutRedirect().orElse("/");
+        String configured = config.paths().postLogoutRedirect().orElse("/");
         if (!configured.startsWith("/")) {
             return URI.create(configured);
         }
-        String origin = config.redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString()))
+        String origin = config.paths().redirectUri().flatMap(uri -> RequestOrigin.of(uri.toString()))
                 .orElseGet(() -> RequestOrigin.of(request));
         return URI.create(origin + request.getContextPath() + configured);
     }
 
     /** Where the browser goes when there is no end-session endpoint: the configured URL, or a path in the context. */
     static String postLogoutTarget(HttpServletRequest request, ClientConfiguration config) {
-        String configured = config.postLogoutRedirect().orElse("/");
+        String configured = config.paths().postLogoutRedirect().orElse("/");
         return configured.startsWith("/") ? request.getContextPath() + configured : configured;
     }
 }

@@ -19,7 +19,7 @@ public class LogoutServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        handler = new LogoutHandler(PkceContext.of(getServletContext()));
+        handler = PkceContext.of(getServletContext()).logoutHandler();
     }
 
     @Override

@@ -40,35 +40,44 @@ public final class PkceContext implements AutoCloseable {
     private final ApiOrigins apiOrigins;
     private final PkceEvents events;
     private final TokenRefresher refresher;
+    private final LoginStarter loginStarter;
+    private final CallbackHandler callbackHandler;
+    private final LogoutHandler logoutHandler;
 
     /**
      * @param distributable whether the application is {@code <distributable/>} ({@link Distributable})
      */
     PkceContext(ClientConfiguration config, Clock clock, boolean distributable) {
         this(config, clock, HttpClient.newBuilder()
-                .connectTimeout(config.httpTimeout())
+                .connectTimeout(config.timeouts().httpTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build(), distributable);
     }
 
     /** With the given HTTP client towards the authorization server (the benchmarks answer in-process). */
-    PkceContext(ClientConfiguration config, Clock clock, HttpClient client, boolean distributable) {
+    PkceContext(ClientConfiguration config, Clock clock, HttpClient http, boolean distributable) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new SecureRandom();
         this.jsonb = JsonbBuilder.create();
-        BoundedHttp http = new BoundedHttp(client, config.httpTimeout());
-        this.endpoints = new Endpoints(config, new Discovery(http, jsonb, config.allowInsecureHttp()), clock);
-        this.tokenClient = new TokenEndpointClient(http, jsonb, config.tokenRequestFormat(), clock,
-                config.acceptedTokenTypes());
-        this.revocationClient = new RevocationClient(http, jsonb);
-        this.store = new SessionStore(config.loginTimeout());
-        this.apiOrigins = new ApiOrigins(config.apiOrigins(), config.issuer(),
+        ClientConfiguration.Client client = config.client();
+        BoundedHttp bounded = new BoundedHttp(http, config.timeouts().httpTimeout());
+        this.endpoints = new Endpoints(config.server(),
+                new Discovery(bounded, jsonb, config.server().allowInsecureHttp()), clock);
+        this.tokenClient = new TokenEndpointClient(bounded, jsonb, client.tokenRequestFormat(), clock,
+                client.acceptedTokenTypes());
+        this.revocationClient = new RevocationClient(bounded, jsonb);
+        this.store = new SessionStore(config.timeouts().loginTimeout());
+        this.apiOrigins = new ApiOrigins(client.apiOrigins(), config.server().issuer(),
                 () -> endpoints.get().userinfoEndpoint());
         this.events = new PkceEvents(jsonb, apiOrigins);
         this.refresher = new TokenRefresher(new RefreshExchange(() -> endpoints.get().tokenEndpoint(), tokenClient,
-                config.clientAuthentication(), config.audience(), clock), store, events, clock, config.refreshSkew(),
-                config.httpTimeout(), distributable);
+                client.authentication(), client.audience(), clock), store, events, clock,
+                config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
+        this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
+        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient,
+                new SignInSession(store, jsonb), events, clock);
+        this.logoutHandler = new LogoutHandler(config, endpoints, revocationClient, events);
     }
 
     /**
@@ -100,13 +109,7 @@ public final class PkceContext implements AutoCloseable {
         return endpoints;
     }
 
-    TokenEndpointClient tokenClient() {
-        return tokenClient;
-    }
 
-    RevocationClient revocationClient() {
-        return revocationClient;
-    }
 
     SessionStore store() {
         return store;
@@ -117,9 +120,6 @@ public final class PkceContext implements AutoCloseable {
         return jsonb;
     }
 
-    PkceEvents events() {
-        return events;
-    }
 
     /** @return the origins the access token may be sent to ({@code pkce.api-origins}) */
     public ApiOrigins apiOrigins() {
@@ -129,6 +129,21 @@ public final class PkceContext implements AutoCloseable {
     /** @return the application's one refresher: one refresh per session, whichever filter instance asks */
     TokenRefresher refresher() {
         return refresher;
+    }
+
+    /** @return step 1 of the code flow: the login start */
+    LoginStarter loginStarter() {
+        return loginStarter;
+    }
+
+    /** @return step 2 of the code flow: the callback */
+    CallbackHandler callbackHandler() {
+        return callbackHandler;
+    }
+
+    /** @return the logout endpoint's logic */
+    LogoutHandler logoutHandler() {
+        return logoutHandler;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.pkcefilter.impl.web;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 
+import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.UrlPattern;
 import dev.pkcefilter.impl.refresh.RefreshDecision;
 import dev.pkcefilter.impl.refresh.TokenRefresher;
@@ -41,7 +43,7 @@ public class PkceFilter extends HttpFilter {
     /** The request attribute that holds the current {@link TokenSet}. */
     public static final String TOKENS_ATTRIBUTE = "dev.pkcefilter.current-tokens";
 
-    private transient PkceContext context;
+    private transient Clock clock;
     private transient LoginStarter loginStarter;
     private transient TokenRefresher refresher;
     private transient long refreshSkewMillis;
@@ -52,13 +54,15 @@ public class PkceFilter extends HttpFilter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
-        context = PkceContext.of(filterConfig.getServletContext());
-        loginStarter = new LoginStarter(context);
+        PkceContext context = PkceContext.of(filterConfig.getServletContext());
+        clock = context.clock();
+        loginStarter = context.loginStarter();
         refresher = context.refresher();
-        refreshSkewMillis = context.config().refreshSkew().toMillis();
-        publicPaths = context.config().publicPaths();
-        callbackPath = context.config().callbackPath();
-        logoutPath = context.config().logoutPath();
+        ClientConfiguration config = context.config();
+        refreshSkewMillis = config.timeouts().refreshSkew().toMillis();
+        publicPaths = config.paths().publicPaths();
+        callbackPath = config.paths().callbackPath();
+        logoutPath = config.paths().logoutPath();
     }
 
     @Override
@@ -72,7 +76,7 @@ public class PkceFilter extends HttpFilter {
         HttpSession session = request.getSession(false);
         TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
         if (tokens != null) {
-            long now = context.clock().millis();
+            long now = clock.millis();
             if (tokens.isFreshAt(now, refreshSkewMillis)) { // the hot path: fresh enough
                 pass(tokens, request, response, chain);
                 return;

@@ -90,22 +90,23 @@ public final class PkceInitializer implements ServletContainerInitializer {
                 dynamic.setAsyncSupported(true);
             }
             filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false,
-                    config.protectedPaths().toArray(String[]::new));
+                    config.paths().protectedPaths().toArray(String[]::new));
         }
         ServletRegistration.Dynamic callback = servletContext.addServlet(CALLBACK_SERVLET_NAME, CallbackServlet.class);
-        Set<String> conflicts = callback.addMapping(config.callbackPath());
+        Set<String> conflicts = callback.addMapping(config.paths().callbackPath());
         if (!conflicts.isEmpty()) {
-            throw new PkceFilterException("pkce-filter cannot map its callback to " + config.callbackPath()
+            throw new PkceFilterException("pkce-filter cannot map its callback to " + config.paths().callbackPath()
                     + ": the application already maps it. Set pkce.callback-path to another path.");
         }
         ServletRegistration.Dynamic logout = servletContext.addServlet(LOGOUT_SERVLET_NAME, LogoutServlet.class);
-        if (!logout.addMapping(config.logoutPath()).isEmpty()) {
-            throw new PkceFilterException("pkce-filter cannot map its logout endpoint to " + config.logoutPath()
+        if (!logout.addMapping(config.paths().logoutPath()).isEmpty()) {
+            throw new PkceFilterException("pkce-filter cannot map its logout endpoint to " + config.paths().logoutPath()
                     + ": the application already maps it. Set pkce.logout-path to another path.");
         }
-        LOG.log(Level.INFO, "pkce-filter protects " + config.protectedPaths() + " of " + servletContext.getContextPath()
-                + " for client " + config.clientId() + "; callback at " + config.callbackPath() + ", logout at "
-                + config.logoutPath() + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
+        ClientConfiguration.Paths paths = config.paths();
+        LOG.log(Level.INFO, "pkce-filter protects " + paths.protectedPaths() + " of " + servletContext.getContextPath()
+                + " for client " + config.client().id() + "; callback at " + paths.callbackPath() + ", logout at "
+                + paths.logoutPath() + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
                 + " in mind" : ""));
     }
 

@@ -34,30 +34,30 @@ class ConfigurationLoaderTest {
     void appliesTheDocumentedDefaults() {
         ClientConfiguration config = Sources.minimal().load();
 
-        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.issuer());
-        assertEquals(Optional.empty(), config.authorizationEndpoint());
-        assertEquals(Optional.empty(), config.tokenEndpoint());
-        assertEquals(Optional.empty(), config.revocationEndpoint());
-        assertEquals(Optional.empty(), config.endSessionEndpoint());
-        assertEquals("shop", config.clientId());
-        assertEquals(Optional.empty(), config.clientSecret());
-        assertEquals(ClientAuthMethod.NONE, config.clientAuth());
-        assertEquals("", config.scope());
-        assertEquals(Optional.empty(), config.audience());
-        assertEquals(Map.of(), config.authorizeParams());
-        assertEquals(TokenRequestFormat.FORM, config.tokenRequestFormat());
-        assertEquals(List.of("/*"), config.protectedPaths());
-        assertEquals(List.of(), config.publicPaths());
-        assertEquals("/oauth/callback", config.callbackPath());
-        assertEquals("/oauth/logout", config.logoutPath());
-        assertEquals(Optional.empty(), config.redirectUri());
-        assertEquals(Optional.empty(), config.postLogoutRedirect());
-        assertEquals(Duration.ofSeconds(30), config.refreshSkew());
-        assertEquals(Duration.ofMinutes(10), config.loginTimeout());
-        assertEquals(Duration.ofSeconds(10), config.httpTimeout());
-        assertEquals(Set.of("bearer"), config.acceptedTokenTypes());
-        assertFalse(config.allowInsecureHttp());
-        assertEquals(Optional.empty(), config.apiOrigins());
+        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.server().issuer());
+        assertEquals(Optional.empty(), config.server().authorizationEndpoint());
+        assertEquals(Optional.empty(), config.server().tokenEndpoint());
+        assertEquals(Optional.empty(), config.server().revocationEndpoint());
+        assertEquals(Optional.empty(), config.server().endSessionEndpoint());
+        assertEquals("shop", config.client().id());
+        assertEquals(Optional.empty(), config.client().secret());
+        assertEquals(ClientAuthMethod.NONE, config.client().authMethod());
+        assertEquals("", config.client().scope());
+        assertEquals(Optional.empty(), config.client().audience());
+        assertEquals(Map.of(), config.client().authorizeParams());
+        assertEquals(TokenRequestFormat.FORM, config.client().tokenRequestFormat());
+        assertEquals(List.of("/*"), config.paths().protectedPaths());
+        assertEquals(List.of(), config.paths().publicPaths());
+        assertEquals("/oauth/callback", config.paths().callbackPath());
+        assertEquals("/oauth/logout", config.paths().logoutPath());
+        assertEquals(Optional.empty(), config.paths().redirectUri());
+        assertEquals(Optional.empty(), config.paths().postLogoutRedirect());
+        assertEquals(Duration.ofSeconds(30), config.timeouts().refreshSkew());
+        assertEquals(Duration.ofMinutes(10), config.timeouts().loginTimeout());
+        assertEquals(Duration.ofSeconds(10), config.timeouts().httpTimeout());
+        assertEquals(Set.of("bearer"), config.client().acceptedTokenTypes());
+        assertFalse(config.server().allowInsecureHttp());
+        assertEquals(Optional.empty(), config.client().apiOrigins());
     }
 
     @Test
@@ -95,31 +95,34 @@ class ConfigurationLoaderTest {
         params.put("ui_locales", "de en");
         params.put("max_age", "0");
         params.put("login_hint", "");
-        assertEquals(Optional.empty(), config.issuer());
-        assertEquals(Optional.of(URI.create("https://login.example.com/authorize")), config.authorizationEndpoint());
-        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/token")), config.tokenEndpoint());
-        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/revoke")), config.revocationEndpoint());
-        assertEquals(Optional.of(URI.create("https://login.example.com/v2/logout")), config.endSessionEndpoint());
-        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
-        assertEquals(ClientAuthMethod.CLIENT_SECRET_POST, config.clientAuth());
-        assertEquals("openid profile orders:read", config.scope());
-        assertEquals(Optional.of("https://api.example.com"), config.audience());
-        assertEquals(List.copyOf(params.entrySet()), List.copyOf(config.authorizeParams().entrySet()));
-        assertEquals(TokenRequestFormat.JSON, config.tokenRequestFormat());
-        assertEquals(List.of("/app/*", "*.xhtml", "/admin"), config.protectedPaths());
-        assertEquals(List.of("/app/public/*"), config.publicPaths());
-        assertEquals("/login/cb", config.callbackPath());
-        assertEquals("/login/out", config.logoutPath());
-        assertEquals(Optional.of(URI.create("https://shop.example.com/login/cb")), config.redirectUri());
-        assertEquals(Optional.of("https://shop.example.com/bye"), config.postLogoutRedirect());
-        assertEquals(Duration.ZERO, config.refreshSkew());
-        assertEquals(Duration.ofMinutes(5), config.loginTimeout());
-        assertEquals(Duration.ofMillis(2500), config.httpTimeout());
-        assertEquals(Set.of("bearer", "dpop", "n_a"), config.acceptedTokenTypes());
-        assertTrue(config.allowInsecureHttp());
+        assertEquals(Optional.empty(), config.server().issuer());
+        assertEquals(Optional.of(URI.create("https://login.example.com/authorize")),
+                config.server().authorizationEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/token")), config.server().tokenEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/oauth/revoke")),
+                config.server().revocationEndpoint());
+        assertEquals(Optional.of(URI.create("https://login.example.com/v2/logout")),
+                config.server().endSessionEndpoint());
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.client().secret());
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_POST, config.client().authMethod());
+        assertEquals("openid profile orders:read", config.client().scope());
+        assertEquals(Optional.of("https://api.example.com"), config.client().audience());
+        assertEquals(List.copyOf(params.entrySet()), List.copyOf(config.client().authorizeParams().entrySet()));
+        assertEquals(TokenRequestFormat.JSON, config.client().tokenRequestFormat());
+        assertEquals(List.of("/app/*", "*.xhtml", "/admin"), config.paths().protectedPaths());
+        assertEquals(List.of("/app/public/*"), config.paths().publicPaths());
+        assertEquals("/login/cb", config.paths().callbackPath());
+        assertEquals("/login/out", config.paths().logoutPath());
+        assertEquals(Optional.of(URI.create("https://shop.example.com/login/cb")), config.paths().redirectUri());
+        assertEquals(Optional.of("https://shop.example.com/bye"), config.paths().postLogoutRedirect());
+        assertEquals(Duration.ZERO, config.timeouts().refreshSkew());
+        assertEquals(Duration.ofMinutes(5), config.timeouts().loginTimeout());
+        assertEquals(Duration.ofMillis(2500), config.timeouts().httpTimeout());
+        assertEquals(Set.of("bearer", "dpop", "n_a"), config.client().acceptedTokenTypes());
+        assertTrue(config.server().allowInsecureHttp());
         assertEquals(Optional.of(List.of(new Origin("https", "api.example.com", -1),
                 new Origin("https", "login.example.com", 8443), new Origin("http", "127.0.0.1", 9000),
-                new Origin("http", "localhost", -1))), config.apiOrigins());
+                new Origin("http", "localhost", -1))), config.client().apiOrigins());
     }
 
     @ParameterizedTest
@@ -143,9 +146,9 @@ class ConfigurationLoaderTest {
     void defaultsToClientSecretBasicWhenASecretIsSet() {
         ClientConfiguration config = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET, "s3cret").load();
 
-        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.clientAuth());
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.client().authMethod());
         assertFalse(config.toString().contains("s3cret"), config.toString());
-        assertTrue(config.toString().contains("clientSecret=Optional[ClientSecret[redacted]]"), config.toString());
+        assertTrue(config.toString().contains("secret=Optional[ClientSecret[redacted]]"), config.toString());
     }
 
     @Test
@@ -163,10 +166,10 @@ class ConfigurationLoaderTest {
 
         ClientConfiguration config = sources.load();
 
-        assertEquals("external", config.clientId());
-        assertEquals(Optional.of("environment"), config.audience());
-        assertEquals("servlet", config.scope());
-        assertEquals("/annotation", config.logoutPath());
+        assertEquals("external", config.client().id());
+        assertEquals(Optional.of("environment"), config.client().audience());
+        assertEquals("servlet", config.client().scope());
+        assertEquals("/annotation", config.paths().logoutPath());
     }
 
     @Test
@@ -179,8 +182,8 @@ class ConfigurationLoaderTest {
 
         ClientConfiguration config = sources.load();
 
-        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.issuer());
-        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
+        assertEquals(Optional.of(URI.create("https://login.example.com/realms/shop")), config.server().issuer());
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.client().secret());
     }
 
     @Test
@@ -205,7 +208,7 @@ class ConfigurationLoaderTest {
                 .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "http://localhost:8180/authorize")
                 .servlet(ConfigKey.TOKEN_ENDPOINT, "http://localhost:8180/token").load();
 
-        assertEquals(Optional.of(URI.create("http://localhost:8180/token")), config.tokenEndpoint());
+        assertEquals(Optional.of(URI.create("http://localhost:8180/token")), config.server().tokenEndpoint());
     }
 
     @Test
@@ -330,7 +333,7 @@ class ConfigurationLoaderTest {
 
     @Test
     void acceptsPublicPathsWithoutAPattern() {
-        assertEquals(List.of(), Sources.minimal().servlet(ConfigKey.PUBLIC_PATHS, ",").load().publicPaths());
+        assertEquals(List.of(), Sources.minimal().servlet(ConfigKey.PUBLIC_PATHS, ",").load().paths().publicPaths());
     }
 
     @ParameterizedTest
@@ -355,7 +358,7 @@ class ConfigurationLoaderTest {
     @ValueSource(strings = {"/", "/bye?reason=logout", "https://shop.example.com/", "http://localhost:8080/"})
     void acceptsAPathOrAbsoluteUrlAfterLogout(String target) {
         assertEquals(Optional.of(target),
-                Sources.minimal().servlet(ConfigKey.POST_LOGOUT_REDIRECT, target).load().postLogoutRedirect());
+                Sources.minimal().servlet(ConfigKey.POST_LOGOUT_REDIRECT, target).load().paths().postLogoutRedirect());
     }
 
     @ParameterizedTest
@@ -489,8 +492,8 @@ class ConfigurationLoaderTest {
                 .servlet(ConfigKey.REDIRECT_URI, "http://" + host + ":8080/shop/oauth/callback")
                 .servlet(ConfigKey.CLIENT_ID, "shop").load();
 
-        assertEquals(Optional.of(URI.create("http://" + host + ":8180/realms/shop")), config.issuer());
-        assertFalse(config.allowInsecureHttp());
+        assertEquals(Optional.of(URI.create("http://" + host + ":8180/realms/shop")), config.server().issuer());
+        assertFalse(config.server().allowInsecureHttp());
     }
 
     @ParameterizedTest
@@ -533,8 +536,8 @@ class ConfigurationLoaderTest {
             Sources.minimal().servlet(ConfigKey.ALLOW_INSECURE_HTTP, "true").load();
             Sources.minimal().servlet(ConfigKey.ALLOW_INSECURE_HTTP, "false").load();
 
-            assertTrue(config.allowInsecureHttp());
-            assertEquals(Optional.of(URI.create("http://login.example.com/realms/shop")), config.issuer());
+            assertTrue(config.server().allowInsecureHttp());
+            assertEquals(Optional.of(URI.create("http://login.example.com/realms/shop")), config.server().issuer());
             assertEquals(List.of("pkce.allow-insecure-http is true: pkce-filter allows http to hosts that are not"
                     + " loopback, so codes, tokens and the client secret may cross the network in clear text;"
                     + " insecure URLs: pkce.issuer http://login.example.com/realms/shop, pkce.post-logout-redirect"
@@ -567,8 +570,8 @@ class ConfigurationLoaderTest {
 
         ClientConfiguration config = Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).load();
 
-        assertEquals(Optional.of(new ClientSecret("s3cret")), config.clientSecret());
-        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.clientAuth());
+        assertEquals(Optional.of(new ClientSecret("s3cret")), config.client().secret());
+        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, config.client().authMethod());
     }
 
     @Test
@@ -576,7 +579,7 @@ class ConfigurationLoaderTest {
         Path file = Files.writeString(dir.resolve("client-secret"), " p@ss w0rd\t\n");
 
         assertEquals(Optional.of(new ClientSecret(" p@ss w0rd\t")),
-                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).load().clientSecret());
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, file.toString()).load().client().secret());
     }
 
     @Test
@@ -585,7 +588,7 @@ class ConfigurationLoaderTest {
         Sources sources = Sources.minimal();
         sources.environment.put("PKCE_CLIENT_SECRET_FILE", file.toString());
 
-        assertEquals(Optional.of(new ClientSecret("from-env")), sources.load().clientSecret());
+        assertEquals(Optional.of(new ClientSecret("from-env")), sources.load().client().secret());
     }
 
     @Test
@@ -655,7 +658,7 @@ class ConfigurationLoaderTest {
         Path above = Files.writeString(dir.resolve("above"), "x".repeat(SecretFile.MAX_BYTES + 1));
 
         assertEquals(Optional.of(new ClientSecret("x".repeat(SecretFile.MAX_BYTES))),
-                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, atBound.toString()).load().clientSecret());
+                Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, atBound.toString()).load().client().secret());
         assertEquals(ONE + "pkce.client-secret-file '" + above + "' is larger than 64 KiB: it must hold the client"
                 + " secret alone", Sources.minimal().servlet(ConfigKey.CLIENT_SECRET_FILE, above.toString()).failure());
     }
@@ -704,7 +707,8 @@ class ConfigurationLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://localhost:8080", "http://127.0.0.1", "http://127.1.2.3:9", "http://[::1]:8080"})
     void acceptsAnHttpApiOriginOnLoopback(String origin) {
-        assertEquals(1, Sources.minimal().servlet(ConfigKey.API_ORIGINS, origin).load().apiOrigins().orElseThrow()
+        assertEquals(1, Sources.minimal().servlet(ConfigKey.API_ORIGINS, origin).load().client().apiOrigins()
+                .orElseThrow()
                 .size());
     }
 

@@ -168,7 +168,7 @@ class CallbackHandlerTest {
 
     private FakeHttp.Response handle(FakeHttp.Request request) throws IOException {
         FakeHttp.Response response = new FakeHttp.Response();
-        new CallbackHandler(context).handle(request.build(), response.response);
+        context.callbackHandler().handle(request.build(), response.response);
         return response;
     }
 

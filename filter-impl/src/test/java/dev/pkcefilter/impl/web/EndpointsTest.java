@@ -17,8 +17,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.config.ConfigSources;
-import dev.pkcefilter.impl.config.ConfigurationLoader;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
 import jakarta.json.bind.Jsonb;
@@ -97,10 +93,9 @@ class EndpointsTest {
     }
 
     private Endpoints endpoints() {
-        ClientConfiguration config = ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(),
-                name -> null, Map.of("pkce.issuer", issuer, "pkce.client-id", "app")::get, Map.of()));
-        return new Endpoints(config, new Discovery(new BoundedHttp(HttpClient.newHttpClient(), Duration.ofSeconds(5)),
-                jsonb), clock);
+        ClientConfiguration config = ClientConfiguration.builder().issuer(URI.create(issuer)).clientId("app").build();
+        return new Endpoints(config.server(), new Discovery(new BoundedHttp(HttpClient.newHttpClient(),
+                Duration.ofSeconds(5)), jsonb, false), clock);
     }
 
     @Test

@@ -107,7 +107,7 @@ class LoginStarterTest {
     private static void start(FakeHttp.Request request, ClientConfiguration config) throws java.io.IOException {
         FakeHttp.Response response = new FakeHttp.Response();
         try (PkceContext context = new PkceContext(config, java.time.Clock.systemUTC(), false)) {
-            new LoginStarter(context).unauthenticated(request.build(), response.response);
+            context.loginStarter().unauthenticated(request.build(), response.response);
         }
         assertEquals(302, response.status, response.body());
     }

@@ -84,7 +84,7 @@ class LogoutHandlerTest {
     private static FakeHttp.Response handle(ClientConfiguration config, FakeHttp.Request request) throws IOException {
         FakeHttp.Response response = new FakeHttp.Response();
         try (PkceContext context = new PkceContext(config, Clock.systemUTC(), false)) {
-            new LogoutHandler(context).handle(request.build(), response.response);
+            context.logoutHandler().handle(request.build(), response.response);
         }
         return response;
     }

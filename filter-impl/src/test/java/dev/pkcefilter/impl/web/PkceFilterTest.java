@@ -8,14 +8,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +22,10 @@ class PkceFilterTest {
     @BeforeEach
     void start() throws Exception {
         URI server = URI.create("https://login.example/");
-        PkceContext context = new PkceContext(new ClientConfiguration(Optional.empty(),
-                Optional.of(server.resolve("authorize")), Optional.of(server.resolve("token")), Optional.empty(),
-                Optional.empty(), "shop", Optional.empty(), ClientAuthMethod.NONE, "openid", Optional.empty(),
-                Map.of(), TokenRequestFormat.FORM, List.of("/*"), List.of("/public/*", "*.css"), "/oauth/callback",
-                "/oauth/logout", Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(10),
-                Duration.ofSeconds(5), false, Set.of("bearer"), Optional.empty()), Clock.systemUTC(), false);
+        PkceContext context = new PkceContext(ClientConfiguration.builder()
+                .authorizationEndpoint(server.resolve("authorize")).tokenEndpoint(server.resolve("token"))
+                .clientId("shop").scope("openid").publicPaths(List.of("/public/*", "*.css"))
+                .httpTimeout(Duration.ofSeconds(5)).build(), Clock.systemUTC(), false);
         filter = FakeHttp.initializedFilter(context);
     }
 
