@@ -35,7 +35,7 @@ public final class Endpoints {
     private volatile ProviderMetadata metadata;
     /** Before this time (epoch milliseconds) discovery is not tried again; 0 at first. */
     private volatile long retryAtMillis;
-    private volatile Duration backOff = FIRST_BACK_OFF;
+    private volatile Duration nextBackOff = FIRST_BACK_OFF;
 
     Endpoints(ClientConfiguration.Server server, Discovery discovery, Clock clock) {
         this.server = Objects.requireNonNull(server, "server");
@@ -55,7 +55,7 @@ public final class Endpoints {
      */
     void discoverEagerly() {
         try {
-            get();
+            discover(false);
         } catch (Discovery.DiscoveryException e) {
             if (!e.isTransient()) {
                 throw e;
@@ -71,9 +71,11 @@ public final class Endpoints {
      */
     public ProviderMetadata get() {
         ProviderMetadata known = metadata;
-        if (known != null) {
-            return known;
-        }
+        return known != null ? known : discover(true);
+    }
+
+    /** @param backOff whether a failure starts a back-off: not at deployment, so that the first use tries at once */
+    private ProviderMetadata discover(boolean backOff) {
         if (!discovering.tryLock()) {
             throw unavailable("another request is discovering them now");
         }
@@ -96,8 +98,11 @@ public final class Endpoints {
                         found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods());
                 return metadata;
             } catch (Discovery.DiscoveryException e) {
-                retryAtMillis = clock.millis() + backOff.toMillis();
-                backOff = backOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0 ? MAX_BACK_OFF : backOff.multipliedBy(2);
+                if (backOff) {
+                    retryAtMillis = clock.millis() + nextBackOff.toMillis();
+                    nextBackOff = nextBackOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0 ? MAX_BACK_OFF
+                            : nextBackOff.multipliedBy(2);
+                }
                 throw e;
             }
         } finally {

@@ -152,6 +152,17 @@ class EndpointsTest {
     }
 
     @Test
+    void aFailureAtDeploymentStartsNoBackOffSoTheFirstUseTriesAtOnce() {
+        Endpoints endpoints = endpoints();
+        endpoints.discoverEagerly(); // down: a warning, the deployment goes on
+        assertEquals(1, requests.get());
+
+        up = true;
+        assertEquals(URI.create(issuer + "/token"), endpoints.get().tokenEndpoint());
+        assertEquals(2, requests.get());
+    }
+
+    @Test
     void theBackOffStopsDoublingAtAMinute() {
         Endpoints endpoints = endpoints();
         int[] backOffs = {5, 10, 20, 40, 60, 60, 60};
