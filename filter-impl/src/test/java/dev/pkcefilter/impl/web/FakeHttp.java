@@ -81,6 +81,8 @@ final class FakeHttp {
         final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         /** The query's parameters, each with its values. */
         final Map<String, String[]> parameters = new LinkedHashMap<>();
+        /** The request's attributes. */
+        final Map<String, Object> attributes = new LinkedHashMap<>();
 
         Request parameter(String name, String... values) {
             parameters.put(name, values);
@@ -106,6 +108,8 @@ final class FakeHttp {
                         case "getQueryString" -> queryString;
                         case "getHeader" -> headers.get((String) args[0]);
                         case "getParameterValues" -> parameters.get((String) args[0]);
+                        case "getAttribute" -> attributes.get((String) args[0]);
+                        case "setAttribute" -> attributes.put((String) args[0], args[1]);
                         case "getParameter" -> {
                             String[] values = parameters.get((String) args[0]);
                             yield values == null ? null : values[0];
