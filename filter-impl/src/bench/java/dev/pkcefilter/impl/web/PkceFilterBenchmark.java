@@ -62,7 +62,7 @@ public class PkceFilterBenchmark {
 
     @Setup
     public void setUp() throws ServletException {
-        NoObserversCdi.install();
+        RecordingCdi.installWithoutObservers();
         String tokenJson = keycloakSizedTokenResponse();
         context = context(List.of(), new InstantTokenEndpoint(tokenJson));
         filter = FakeHttp.initializedFilter(context);

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
+import dev.pkcefilter.impl.testing.LogCapture;
 
 class ConfigurationLoaderTest {
 
@@ -507,26 +508,7 @@ class ConfigurationLoaderTest {
 
     @Test
     void allowsInsecureHttpWhenTheKeySaysSoAndWarnsNamingTheKeyAndTheUrls() {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConfigurationLoader.class.getName());
-        logger.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of(ConfigurationLoader.class)) {
             ClientConfiguration config = new Sources()
                     .servlet(ConfigKey.ISSUER, "http://login.example.com/realms/shop")
                     .servlet(ConfigKey.REDIRECT_URI, "https://shop.example.com/oauth/callback")
@@ -544,9 +526,7 @@ class ConfigurationLoaderTest {
                     + " http://shop.example.com/bye. Use https outside development.",
                     "pkce.allow-insecure-http is true: pkce-filter allows http to hosts that are not loopback, so"
                     + " codes, tokens and the client secret may cross the network in clear text; no configured URL"
-                    + " uses http now (discovered endpoints may). Use https outside development."), warnings);
-        } finally {
-            logger.removeHandler(capture);
+                    + " uses http now (discovered endpoints may). Use https outside development."), log.messages(Level.WARNING));
         }
     }
 

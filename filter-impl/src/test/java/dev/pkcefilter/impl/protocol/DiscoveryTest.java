@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pkcefilter.impl.protocol.Discovery.DiscoveryException;
+import dev.pkcefilter.impl.testing.LogCapture;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
@@ -319,27 +321,8 @@ class DiscoveryTest {
 
     @Test
     void allowsHttpEndpointsWhenTheKeySaysSoAndWarnsNamingThem() {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Discovery.class.getName());
-        logger.addHandler(capture);
         URI https = URI.create("https://login.example.com/realms/x");
-        try {
+        try (LogCapture log = LogCapture.of(Discovery.class)) {
             ProviderMetadata metadata = new Discovery(new BoundedHttp(HTTP, TIMEOUT), JSONB, true).parse(https,
                     URI.create(https + "/.well-known/openid-configuration"), document(https.toString(),
                             "\"authorization_endpoint\":\"https://login.example.com/auth\"",
@@ -348,9 +331,7 @@ class DiscoveryTest {
             assertEquals(URI.create("http://login.example.com/token"), metadata.tokenEndpoint());
             assertEquals(List.of("pkce.allow-insecure-http is true, and the metadata of " + https + " names http"
                     + " endpoints: token_endpoint http://login.example.com/token. Use https outside development."),
-                    warnings);
-        } finally {
-            logger.removeHandler(capture);
+                    log.messages(Level.WARNING));
         }
     }
 }

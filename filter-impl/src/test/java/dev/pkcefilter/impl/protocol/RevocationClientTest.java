@@ -12,10 +12,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
+import dev.pkcefilter.impl.testing.LogCapture;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
@@ -35,34 +32,20 @@ class RevocationClientTest {
     private static final String TOKEN = "RT-secret-refresh-token";
     private static final String SECRET = "p@ss:w0rd/+";
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getLevel() + " " + record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
     private FakeServer server;
 
     @BeforeEach
     void start() throws IOException {
         server = new FakeServer();
-        Logger.getLogger(RevocationClient.class.getName()).addHandler(capture);
+        log = LogCapture.of(RevocationClient.class);
     }
 
     @AfterEach
     void stop() {
-        Logger.getLogger(RevocationClient.class.getName()).removeHandler(capture);
+        log.close();
         server.close();
-        for (String line : logged) {
+        for (String line : log.lines()) {
             assertFalse(line.contains(TOKEN) || line.contains("p@ss") || line.contains("p%40ss"), line);
         }
     }
@@ -110,7 +93,7 @@ class RevocationClientTest {
         assertEquals(RevocationClient.Result.FAILED, revoke(server.uri("/revoke"), ClientAuthMethod.CLIENT_SECRET_POST));
 
         assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 answered HTTP 400 with error invalid_client"
-                + " (refresh_token); the logout goes on"), logged);
+                + " (refresh_token); the logout goes on"), log.lines());
     }
 
     @Test
@@ -120,7 +103,7 @@ class RevocationClientTest {
         assertEquals(RevocationClient.Result.FAILED, revoke(server.uri("/revoke"), ClientAuthMethod.NONE));
 
         assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 answered HTTP 500 (refresh_token);"
-                + " the logout goes on"), logged);
+                + " the logout goes on"), log.lines());
     }
 
     @Test
@@ -129,7 +112,7 @@ class RevocationClientTest {
                 revoke(FakeServer.closedPort("/revoke"), ClientAuthMethod.NONE));
 
         assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 could not be reached (refresh_token);"
-                + " the logout goes on"), logged);
+                + " the logout goes on"), log.lines());
     }
 
     @Test
@@ -145,6 +128,6 @@ class RevocationClientTest {
         assertEquals(RevocationClient.Result.UNREACHABLE, revoke(server.uri("/revoke"), ClientAuthMethod.NONE));
 
         assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 did not answer within PT1S (refresh_token);"
-                + " the logout goes on"), logged);
+                + " the logout goes on"), log.lines());
     }
 }

@@ -30,9 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pkcefilter.event.RefreshFailed;
@@ -48,6 +46,7 @@ import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.testing.LogCapture;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.http.HttpSession;
@@ -434,41 +433,21 @@ class TokenRefresherTest {
     void invalidClientIsLoggedAtErrorOnceAMinute() {
         status = 401;
         answer = () -> "{\"error\":\"invalid_client\"}";
-        List<LogRecord> errors = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(RefreshExchange.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == java.util.logging.Level.SEVERE) {
-                    errors.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
+        try (LogCapture log = LogCapture.of(RefreshExchange.class)) {
             TokenRefresher refresher = refresher(false);
             for (int i = 0; i < 5; i++) { // five sessions, each refused
                 HttpSession each = session("s-" + i, new ConcurrentHashMap<>());
                 refresher.decide(each, stored(each, tokens("at", "rt", clock.instant().plusSeconds(10))), false);
             }
             assertEquals(5, bodies.size());
+            List<String> errors = log.messages(Level.SEVERE);
             assertEquals(1, errors.size(), "once, not per request");
-            assertTrue(errors.get(0).getMessage().contains("invalid_client"), errors.get(0).getMessage());
+            assertTrue(errors.get(0).contains("invalid_client"), errors.get(0));
 
             clock.advance(RefreshExchange.INVALID_CLIENT_LOG_INTERVAL);
             HttpSession later = session("s-later", new ConcurrentHashMap<>());
             refresher.decide(later, stored(later, tokens("at", "rt", clock.instant().plusSeconds(10))), false);
-            assertEquals(2, errors.size(), "again a minute later");
-        } finally {
-            logger.removeHandler(handler);
+            assertEquals(2, log.messages(Level.SEVERE).size(), "again a minute later");
         }
     }
 

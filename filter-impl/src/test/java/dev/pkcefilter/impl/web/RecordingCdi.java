@@ -13,23 +13,28 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.util.TypeLiteral;
 
 /**
- * A CDI container that only records the events fired through it, for tests of what pkce-filter fires. Installed
- * for the JVM ({@link CDI#setCDIProvider}); a test clears {@link #events} before it acts.
+ * A CDI container that only takes the events fired through it, installed for the JVM ({@link CDI#setCDIProvider}):
+ * {@link #install()} records them, for tests of what pkce-filter fires (a test clears {@link #events} before it
+ * acts); {@link #installWithoutObservers()} drops them, as an application that observes none of pkce-filter's
+ * events, for the benchmarks (without it every event would look for a CDI provider on the class path and fail, a
+ * cost no server has).
  */
 final class RecordingCdi extends CDI<Object> {
 
-    /** One instance for the JVM, as CDI's provider is one. */
-    private static final RecordingCdi INSTANCE = new RecordingCdi();
+    /** The recorder, one for the JVM, as CDI's provider is one. */
+    private static final RecordingCdi INSTANCE = new RecordingCdi(true);
 
     final List<Object> events = new CopyOnWriteArrayList<>();
     private final BeanManager beanManager;
 
     @SuppressWarnings("unchecked")
-    private RecordingCdi() {
+    private RecordingCdi(boolean recording) {
         Event<Object> event = (Event<Object>) Proxy.newProxyInstance(Event.class.getClassLoader(),
                 new Class<?>[] {Event.class}, (proxy, m, args) -> {
                     if (m.getName().equals("fire")) {
-                        events.add(args[0]);
+                        if (recording) {
+                            events.add(args[0]);
+                        }
                         return null;
                     }
                     throw new UnsupportedOperationException("Event." + m.getName());
@@ -47,6 +52,12 @@ final class RecordingCdi extends CDI<Object> {
     static RecordingCdi install() {
         CDI.setCDIProvider(() -> INSTANCE);
         return INSTANCE;
+    }
+
+    /** Installs a CDI whose events have no observer. */
+    static void installWithoutObservers() {
+        RecordingCdi cdi = new RecordingCdi(false);
+        CDI.setCDIProvider(() -> cdi);
     }
 
     @Override

@@ -1,17 +1,16 @@
 package dev.pkcefilter.it.cluster;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import dev.pkcefilter.it.support.FileTrees;
 
 /**
  * Two WildFly nodes with {@code standalone-ha.xml}, each with its own copy of {@code standalone/}, web sessions
@@ -71,8 +70,8 @@ final class WildFlyCluster extends ServerCluster {
         if (Files.exists(done) && Files.readString(done).equals(script)) {
             return;
         }
-        deleteTree(template);
-        copyTree(home.resolve("standalone"), template);
+        FileTrees.delete(template);
+        FileTrees.copy(home.resolve("standalone"), template);
         Path file = workDir.resolve("wildfly-ha-tcp.cli");
         Files.writeString(file, script);
         Path log = workDir.resolve("wildfly-ha-tcp-cli.log");
@@ -90,10 +89,10 @@ final class WildFlyCluster extends ServerCluster {
         String name = "wildfly-node-" + (char) ('a' + index);
         awaitFree(HTTP + offsets[index], MANAGEMENT + offsets[index], JGROUPS_TCP + offsets[index]);
         Path base = workDir.resolve(name);
-        deleteTree(base);
-        copyTree(template, base);
+        FileTrees.delete(base);
+        FileTrees.copy(template, base);
         for (String fresh : List.of("data", "tmp", "log")) {
-            deleteTree(base.resolve(fresh));
+            FileTrees.delete(base.resolve(fresh));
         }
         Files.copy(war, base.resolve("deployments/cluster.war"), StandardCopyOption.REPLACE_EXISTING);
         Path log = workDir.resolve(name + ".log");
@@ -111,31 +110,4 @@ final class WildFlyCluster extends ServerCluster {
         return new Node(name, URI.create("http://127.0.0.1:" + (HTTP + offsets[index])), process, log);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            files.forEach(source -> {
-                try {
-                    Path target = to.resolve(from.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

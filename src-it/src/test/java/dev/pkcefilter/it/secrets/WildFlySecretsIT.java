@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
+import dev.pkcefilter.it.support.FileTrees;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.Leaks;
@@ -70,8 +67,8 @@ class WildFlySecretsIT {
     private List<String> run(String name) throws Exception {
         String secret = "wf-" + name + "-s3cr3t:" + Long.toHexString(System.nanoTime()); // unique per way and run
         Path base = work.resolve("wildfly-secrets-" + name);
-        deleteTree(base);
-        copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
+        FileTrees.delete(base);
+        FileTrees.copy(home.resolve("standalone/configuration"), base.resolve("configuration"));
         Files.createDirectories(base.resolve("deployments"));
         // WildFly rewrites logging.properties at each boot with its log file's absolute path, and logs its boot
         // (the system properties included) there before it reads standalone.xml: point it at this copy's log
@@ -143,31 +140,4 @@ class WildFlySecretsIT {
         };
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            files.forEach(source -> {
-                try {
-                    Path target = to.resolve(from.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

@@ -11,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real Keycloak ({@code kc.sh start-dev}) on 127.0.0.1 with the realm {@value #REALM} imported from
@@ -151,7 +149,7 @@ public final class KeycloakServer {
             if (Files.exists(imported) && Arrays.equals(realm, Files.readAllBytes(imported))) {
                 return;
             }
-            deleteTree(home.resolve("data/h2"));
+            FileTrees.delete(home.resolve("data/h2"));
             Files.createDirectories(imported.getParent());
             Files.write(imported, realm);
         } catch (IOException e) {
@@ -211,16 +209,6 @@ public final class KeycloakServer {
             throw new IllegalStateException("system property " + name + " is not set (run through Maven)");
         }
         return value;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
     }
 
     private static void sleep(Duration duration) {
