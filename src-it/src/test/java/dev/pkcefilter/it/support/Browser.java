@@ -14,9 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -140,6 +144,43 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.name("username")).sendKeys(user);
         driver.findElement(By.name("password")).sendKeys(password);
         driver.findElement(By.id("kc-login")).click();
+    }
+
+    /**
+     * Waits until the current tab's URL is exactly this one, signing in whenever the tab shows a login form it has
+     * not been sent yet. Keycloak's login page watches for a sign-in in another tab of the same browser and then
+     * reloads by itself, which can happen at any moment, even between typing and the click: a form that disappears
+     * under our hands is a new page to look at, not a failure. At most one submission per page loaded.
+     */
+    public void awaitUrlSigningInIfAsked(String url, String user, String password) {
+        WebElement[] submitted = {null};
+        try {
+            new WebDriverWait(driver, WAIT).until(d -> {
+                if (url.equals(d.getCurrentUrl())) {
+                    return true;
+                }
+                try {
+                    List<WebElement> buttons = d.findElements(By.id("kc-login"));
+                    if (showsLoginForm() && !buttons.isEmpty() && !buttons.get(0).equals(submitted[0])) {
+                        fill(By.name("username"), user);
+                        fill(By.name("password"), password);
+                        buttons.get(0).click();
+                        submitted[0] = buttons.get(0);
+                    }
+                } catch (StaleElementReferenceException | NoSuchElementException | ElementNotInteractableException reloadedMeanwhile) {
+                    // the page went on by itself; look again at what it shows now
+                }
+                return false;
+            });
+        } catch (TimeoutException e) {
+            throw new AssertionError("not at " + url + " after " + WAIT + " but in " + describe(), e);
+        }
+    }
+
+    private void fill(By field, String value) {
+        WebElement input = driver.findElement(field);
+        input.clear();
+        input.sendKeys(value);
     }
 
     /** Waits until the current tab's URL is exactly this one. */
