@@ -67,12 +67,10 @@ public interface AccessToken {
 
     /**
      * The claims of the OpenID Connect ID token the authorization server sent with this token, as JSON values
-     * (strings, numbers as {@link java.math.BigDecimal}, booleans, lists, maps). <strong>Unverified:</strong>
-     * pkce-filter received the ID token directly from the token endpoint over TLS (OpenID Connect Core §3.1.3.7
-     * allows skipping the signature check then), but it does not check its signature, issuer, audience or
-     * expiry; do not use the claims for authorization decisions against another party.
+     * (strings, numbers, booleans, lists, maps), once pkce-filter has verified it (OpenID Connect Core 1.0
+     * §3.1.3.7: signature, issuer, audience, expiry, nonce); the same as {@link SignedInUser#claims()}.
      *
-     * @return the claims, empty when no ID token was received or no token is present
+     * @return the claims, empty when no verified ID token was received or no token is present
      */
     Map<String, Object> idTokenClaims();
 

@@ -121,4 +121,26 @@ public @interface PkceConfiguration {
      *         issuer's origin and the discovered userinfo endpoint's origin)
      */
     String[] apiOrigins() default {};
+
+    /** @return {@code pkce.jwks-uri}: the issuer's signing keys, for ID token signatures (default discovered) */
+    String jwksUri() default "";
+
+    /** @return {@code pkce.clock-skew}: how far an ID token's {@code exp} and {@code iat} may be off (default {@code PT60S}) */
+    String clockSkew() default "";
+
+    /**
+     * @return {@code pkce.id-token-algorithms}: the JWS algorithms an ID token may be signed with (default
+     *         {@code RS256, PS256, ES256}); {@code HS256}, {@code HS384} and {@code HS512} only with a client secret,
+     *         {@code none} never
+     */
+    String[] idTokenAlgorithms() default {};
+
+    /** @return {@code pkce.principal-claim}: the claim that names the user (default {@code preferred_username}, then {@code sub}) */
+    String principalClaim() default "";
+
+    /** @return {@code pkce.roles-claim}: the dotted path to the user's roles, such as {@code realm_access.roles} (default none) */
+    String rolesClaim() default "";
+
+    /** @return {@code pkce.roles-source}: the token the roles are read from, {@code id_token} (default) or {@code access_token} */
+    String rolesSource() default "";
 }

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.util.Optional;
 
 import dev.pkcefilter.AccessToken;
+import dev.pkcefilter.SignedInUser;
 import dev.pkcefilter.AuthorizationServer;
 import dev.pkcefilter.impl.events.CurrentAccessToken;
+import dev.pkcefilter.impl.events.CurrentUser;
 import dev.pkcefilter.impl.session.TokenSet;
 import dev.pkcefilter.impl.web.PkceContext;
 import dev.pkcefilter.impl.web.PkceFilter;
@@ -16,8 +18,8 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Makes {@link AccessToken} (request scoped) and {@link AuthorizationServer} injectable. The token is the one
- * the filter put on the current HTTP request; on any other request it is absent instead of failing.
+ * Makes {@link AccessToken} and {@link SignedInUser} (request scoped) and {@link AuthorizationServer} injectable.
+ * The token and user are the ones the filter put on the current HTTP request; on any other request it is absent instead of failing.
  */
 @ApplicationScoped
 public class PkceProducers {
@@ -25,15 +27,23 @@ public class PkceProducers {
     @Produces
     @RequestScoped
     AccessToken accessToken(HttpServletRequest request, ServletContext servletContext) {
-        TokenSet tokens;
-        try {
-            tokens = request.getAttribute(PkceFilter.TOKENS_ATTRIBUTE) instanceof TokenSet t ? t : null;
-        } catch (RuntimeException e) { // a request context without an HTTP request (timer, message)
-            tokens = null;
-        }
         PkceContext context = PkceContext.of(servletContext);
-        return new CurrentAccessToken(tokens, context.jsonb(),
-                context.apiOrigins());
+        return new CurrentAccessToken(tokens(request), context.jsonb(), context.apiOrigins());
+    }
+
+    @Produces
+    @RequestScoped
+    SignedInUser signedInUser(HttpServletRequest request, ServletContext servletContext) {
+        return new CurrentUser(tokens(request), PkceContext.of(servletContext).jsonb());
+    }
+
+    /** @return the tokens the filter put on the request, or {@code null} */
+    private static TokenSet tokens(HttpServletRequest request) {
+        try {
+            return request.getAttribute(PkceFilter.TOKENS_ATTRIBUTE) instanceof TokenSet t ? t : null;
+        } catch (RuntimeException e) { // a request context without an HTTP request (timer, message)
+            return null;
+        }
     }
 
     @Produces

@@ -16,16 +16,17 @@ import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
- * A validated client configuration, every value checked and defaulted, in four parts: the authorization server,
- * the client registered there, the paths of the application, and the timeouts. Built by
+ * A validated client configuration, every value checked and defaulted, in five parts: the authorization server,
+ * the client registered there, the paths of the application, the timeouts, and how the signed-in user is known. Built by
  * {@link ConfigurationLoader}, or by {@link #builder()} in tests; {@code toString()} redacts the client secret.
  *
  * @param server the authorization server
  * @param client the client registered there
  * @param paths the application's paths
  * @param timeouts how long things may take
+ * @param identity how ID tokens are checked and the user's name and roles read
  */
-public record ClientConfiguration(Server server, Client client, Paths paths, Timeouts timeouts) {
+public record ClientConfiguration(Server server, Client client, Paths paths, Timeouts timeouts, Identity identity) {
 
     /** {@code pkce.protected-paths} when not set: every path. */
     public static final List<String> DEFAULT_PROTECTED_PATHS = List.of("/*");
@@ -36,12 +37,16 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
     /** {@code pkce.accepted-token-types} when not set, in lower case. */
     public static final Set<String> DEFAULT_ACCEPTED_TOKEN_TYPES = Set.of("bearer");
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    /** {@code pkce.id-token-algorithms} when not set: the asymmetric algorithms in wide use (RFC 7518 §3.1). */
+    public static final List<String> DEFAULT_ID_TOKEN_ALGORITHMS = List.of("RS256", "PS256", "ES256");
 
     public ClientConfiguration {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(identity, "identity");
     }
 
     /**
@@ -53,16 +58,18 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param revocationEndpoint set explicitly, else discovered
      * @param endSessionEndpoint set explicitly, else discovered
      * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
+     * @param jwksUri the issuer's signing keys, set explicitly, else discovered
      */
     public record Server(Optional<URI> issuer, Optional<URI> authorizationEndpoint, Optional<URI> tokenEndpoint,
                          Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
-                         boolean allowInsecureHttp) {
+                         boolean allowInsecureHttp, Optional<URI> jwksUri) {
         public Server {
             Objects.requireNonNull(issuer, "issuer");
             Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
             Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
             Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
             Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
+            Objects.requireNonNull(jwksUri, "jwksUri");
         }
     }
 
@@ -139,6 +146,35 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         }
     }
 
+    /** Which token the roles are read from. */
+    public enum RolesSource {
+        /** The verified ID token (OpenID Connect Core 1.0 §2). */
+        ID_TOKEN,
+        /** The access token, when it is a JWT signed with the issuer's keys (RFC 9068), as Keycloak's are. */
+        ACCESS_TOKEN
+    }
+
+    /**
+     * How the signed-in user is known: the ID token's checks (OpenID Connect Core 1.0 §3.1.3.7), and the claims
+     * the container's user is made of.
+     *
+     * @param clockSkew how far {@code exp} and {@code iat} may be off the local clock
+     * @param idTokenAlgorithms the JWS algorithms an ID token may be signed with; HMAC ones only with a secret
+     * @param principalClaim the claim that names the user; empty for {@code preferred_username}, then {@code sub}
+     * @param rolesClaim the dotted path to the roles in the claims, such as {@code realm_access.roles}; empty for none
+     * @param rolesSource which token's claims {@code rolesClaim} is read from
+     */
+    public record Identity(Duration clockSkew, List<String> idTokenAlgorithms, Optional<String> principalClaim,
+                           Optional<String> rolesClaim, RolesSource rolesSource) {
+        public Identity {
+            Objects.requireNonNull(clockSkew, "clockSkew");
+            idTokenAlgorithms = List.copyOf(idTokenAlgorithms);
+            Objects.requireNonNull(principalClaim, "principalClaim");
+            Objects.requireNonNull(rolesClaim, "rolesClaim");
+            Objects.requireNonNull(rolesSource, "rolesSource");
+        }
+    }
+
     /** @return a builder with every default of the configuration reference; set a client id and an endpoint */
     public static Builder builder() {
         return new Builder();
@@ -173,6 +209,12 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private Duration refreshSkew = DEFAULT_REFRESH_SKEW;
         private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+        private Optional<URI> jwksUri = Optional.empty();
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private List<String> idTokenAlgorithms = DEFAULT_ID_TOKEN_ALGORITHMS;
+        private Optional<String> principalClaim = Optional.empty();
+        private Optional<String> rolesClaim = Optional.empty();
+        private RolesSource rolesSource = RolesSource.ID_TOKEN;
 
         private Builder() {
         }
@@ -318,17 +360,48 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder jwksUri(Optional<URI> value) {
+            jwksUri = value;
+            return this;
+        }
+
+        public Builder clockSkew(Duration value) {
+            clockSkew = value;
+            return this;
+        }
+
+        public Builder idTokenAlgorithms(List<String> value) {
+            idTokenAlgorithms = value;
+            return this;
+        }
+
+        public Builder principalClaim(Optional<String> value) {
+            principalClaim = value;
+            return this;
+        }
+
+        public Builder rolesClaim(Optional<String> value) {
+            rolesClaim = value;
+            return this;
+        }
+
+        public Builder rolesSource(RolesSource value) {
+            rolesSource = value;
+            return this;
+        }
+
         /** @throws NullPointerException without a client id */
         public ClientConfiguration build() {
             ClientAuthMethod auth = clientAuth != null ? clientAuth
                     : clientSecret.isPresent() ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
             return new ClientConfiguration(
                     new Server(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
-                            allowInsecureHttp),
+                            allowInsecureHttp, jwksUri),
                     new Client(clientId, clientSecret, auth, scope, audience, authorizeParams, tokenRequestFormat,
                             acceptedTokenTypes, apiOrigins),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
-                    new Timeouts(refreshSkew, loginTimeout, httpTimeout));
+                    new Timeouts(refreshSkew, loginTimeout, httpTimeout),
+                    new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource));
         }
     }
 }

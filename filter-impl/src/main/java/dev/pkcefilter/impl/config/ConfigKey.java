@@ -34,7 +34,13 @@ public enum ConfigKey {
     HTTP_TIMEOUT("pkce.http-timeout", "httpTimeout"),
     ALLOW_INSECURE_HTTP("pkce.allow-insecure-http", "allowInsecureHttp"),
     ACCEPTED_TOKEN_TYPES("pkce.accepted-token-types", "acceptedTokenTypes"),
-    API_ORIGINS("pkce.api-origins", "apiOrigins");
+    API_ORIGINS("pkce.api-origins", "apiOrigins"),
+    JWKS_URI("pkce.jwks-uri", "jwksUri"),
+    CLOCK_SKEW("pkce.clock-skew", "clockSkew"),
+    ID_TOKEN_ALGORITHMS("pkce.id-token-algorithms", "idTokenAlgorithms"),
+    PRINCIPAL_CLAIM("pkce.principal-claim", "principalClaim"),
+    ROLES_CLAIM("pkce.roles-claim", "rolesClaim"),
+    ROLES_SOURCE("pkce.roles-source", "rolesSource");
 
     private final String key;
     private final String attribute;

@@ -34,7 +34,11 @@ public final class ConfigurationLoader {
 
     /** Parameters pkce-filter writes itself; {@code pkce.authorize-params} may not replace them. */
     private static final Set<String> RESERVED_AUTHORIZE_PARAMS = Set.of("response_type", "client_id", "redirect_uri",
-            "scope", "state", "code_challenge", "code_challenge_method", "audience");
+            "scope", "state", "code_challenge", "code_challenge_method", "audience", "nonce");
+
+    /** The JWS algorithms (RFC 7518 §3.1) {@code pkce.id-token-algorithms} may list. */
+    private static final List<String> ID_TOKEN_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384",
+            "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512");
 
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
@@ -107,6 +111,15 @@ public final class ConfigurationLoader {
                 Duration.ofMinutes(5));
         Set<String> acceptedTokenTypes = acceptedTokenTypes();
         Optional<List<Origin>> apiOrigins = apiOrigins();
+        Optional<URI> jwksUri = url(ConfigKey.JWKS_URI);
+        Duration clockSkew = duration(ConfigKey.CLOCK_SKEW, ClientConfiguration.DEFAULT_CLOCK_SKEW, true,
+                Duration.ofMinutes(10));
+        List<String> idTokenAlgorithms = idTokenAlgorithms(clientSecret.isPresent());
+        Optional<String> principalClaim = claimName(ConfigKey.PRINCIPAL_CLAIM);
+        Optional<String> rolesClaim = claimName(ConfigKey.ROLES_CLAIM);
+        ClientConfiguration.RolesSource rolesSource = parse(ConfigKey.ROLES_SOURCE,
+                ClientConfiguration.RolesSource.ID_TOKEN, v -> Arrays.stream(ClientConfiguration.RolesSource.values())
+                        .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (!problems.isEmpty()) {
@@ -130,6 +143,8 @@ public final class ConfigurationLoader {
                 .protectedPaths(protectedPaths).publicPaths(publicPaths).callbackPath(callbackPath)
                 .logoutPath(logoutPath).redirectUri(redirectUri).postLogoutRedirect(postLogoutRedirect)
                 .refreshSkew(refreshSkew).loginTimeout(loginTimeout).httpTimeout(httpTimeout)
+                .jwksUri(jwksUri).clockSkew(clockSkew).idTokenAlgorithms(idTokenAlgorithms)
+                .principalClaim(principalClaim).rolesClaim(rolesClaim).rolesSource(rolesSource)
                 .build();
     }
 
@@ -389,6 +404,36 @@ public final class ConfigurationLoader {
                 .orElse(List.of());
         return types.isEmpty() ? ClientConfiguration.DEFAULT_ACCEPTED_TOKEN_TYPES
                 : types.stream().map(type -> type.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    /**
+     * The JWS algorithms an ID token may be signed with (OpenID Connect Core 1.0 §3.1.3.7 items 6 to 8). {@code none}
+     * is never accepted; an HMAC algorithm only when the client has a secret, which is then its key (§10.1), so that
+     * a public key can never serve as an HMAC key (algorithm confusion).
+     */
+    private List<String> idTokenAlgorithms(boolean hasSecret) {
+        List<String> algorithms = list(ConfigKey.ID_TOKEN_ALGORITHMS, ID_TOKEN_ALGORITHMS::contains,
+                "which is not a JWS algorithm pkce-filter accepts for ID tokens: use " + String.join(", ",
+                        ID_TOKEN_ALGORITHMS) + " (never none)",
+                "lists no algorithm: give at least one, or leave it unset for "
+                        + String.join(", ", ClientConfiguration.DEFAULT_ID_TOKEN_ALGORITHMS)).orElse(List.of());
+        if (!hasSecret && algorithms.stream().anyMatch(a -> a.startsWith("HS"))) {
+            problems.add(ConfigKey.ID_TOKEN_ALGORITHMS.key() + " lists an HMAC algorithm, whose key is the client"
+                    + " secret, but the client has none: set " + ConfigKey.CLIENT_SECRET.key() + " or list only "
+                    + "asymmetric algorithms such as RS256");
+        }
+        return algorithms.isEmpty() ? ClientConfiguration.DEFAULT_ID_TOKEN_ALGORITHMS : algorithms;
+    }
+
+    /** A claim name, or a dotted path of claim names, such as {@code realm_access.roles}. */
+    private Optional<String> claimName(ConfigKey key) {
+        Optional<String> value = get(key).map(String::trim);
+        if (value.isPresent() && !value.get().matches("[^.\\s]+(\\.[^.\\s]+)*")) {
+            problems.add(key.key() + " '" + value.get() + "' is not a claim name or a dotted path of claim names,"
+                    + " such as realm_access.roles");
+            return Optional.empty();
+        }
+        return value;
     }
 
     private Duration duration(ConfigKey key, Duration fallback, boolean zeroAllowed, Duration max) {

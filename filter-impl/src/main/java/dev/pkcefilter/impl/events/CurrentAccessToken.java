@@ -11,7 +11,6 @@ import java.util.Set;
 
 import dev.pkcefilter.AccessToken;
 import dev.pkcefilter.PkceFilterException;
-import dev.pkcefilter.impl.protocol.IdTokenClaims;
 import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.json.bind.Jsonb;
 
@@ -33,8 +32,7 @@ public final class CurrentAccessToken implements AccessToken {
     @Override
     public Map<String, Object> idTokenClaims() {
         if (idTokenClaims == null) {
-            idTokenClaims = tokens == null ? Map.of()
-                    : tokens.idToken().map(t -> IdTokenClaims.read(jsonb, t)).orElse(Map.of());
+            idTokenClaims = CurrentUser.verifiedClaims(tokens, jsonb);
         }
         return idTokenClaims;
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * An authorization request of the code flow with PKCE (RFC 6749 §4.1.1, RFC 7636 §4.3).
- * {@code toString()} shows neither the state nor the challenge, and never the full URL.
+ * {@code toString()} shows neither the state, the nonce nor the challenge, and never the full URL.
  *
  * @param endpoint the authorization endpoint; a query it already has is kept
  * @param clientId the client identifier
@@ -19,10 +19,17 @@ import java.util.Optional;
  * @param codeChallenge the S256 challenge of this login's verifier
  * @param audience the {@code audience} parameter, for servers that want one
  * @param extraParameters configured extra parameters, in order
+ * @param nonce the OpenID Connect nonce (Core 1.0 §3.1.2.1), sent when the scope has {@code openid}
  */
 public record AuthorizationRequest(URI endpoint, String clientId, URI redirectUri, String scope, State state,
                                    String codeChallenge, Optional<String> audience,
-                                   Map<String, String> extraParameters) {
+                                   Map<String, String> extraParameters, Optional<Nonce> nonce) {
+
+    /** A request without a nonce. */
+    public AuthorizationRequest(URI endpoint, String clientId, URI redirectUri, String scope, State state,
+                                String codeChallenge, Optional<String> audience, Map<String, String> extraParameters) {
+        this(endpoint, clientId, redirectUri, scope, state, codeChallenge, audience, extraParameters, Optional.empty());
+    }
 
     public AuthorizationRequest {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -33,6 +40,21 @@ public record AuthorizationRequest(URI endpoint, String clientId, URI redirectUr
         Objects.requireNonNull(codeChallenge, "codeChallenge");
         Objects.requireNonNull(audience, "audience");
         extraParameters = Collections.unmodifiableMap(new LinkedHashMap<>(extraParameters));
+        Objects.requireNonNull(nonce, "nonce");
+    }
+
+    /**
+     * @param scope space-separated scopes
+     * @return whether they ask for OpenID Connect authentication ({@code openid}, Core 1.0 §3.1.2.1), so that an ID
+     *         token comes back and a nonce is due
+     */
+    public static boolean isOpenId(String scope) {
+        for (String each : scope.split(" ")) {
+            if (each.equals("openid")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the parameters in the order they are sent */
@@ -48,6 +70,7 @@ public record AuthorizationRequest(URI endpoint, String clientId, URI redirectUr
         params.put("code_challenge", codeChallenge);
         params.put("code_challenge_method", CodeVerifier.METHOD); // RFC 7636 §4.3; never "plain"
         audience.ifPresent(a -> params.put("audience", a));
+        nonce.ifPresent(n -> params.put("nonce", n.value()));
         params.putAll(extraParameters);
         return params;
     }

@@ -33,7 +33,7 @@ public final class BoundedHttp {
     private final Duration timeout;
 
     /** A response that arrived whole. */
-    record Response(int status, String body) {
+    public record Response(int status, String body) {
     }
 
     public BoundedHttp(HttpClient http, Duration timeout) {
@@ -51,7 +51,7 @@ public final class BoundedHttp {
      *
      * @throws TransportException on timeout, connection failure or a body over the bound
      */
-    Response send(HttpRequest request) throws TransportException {
+    public Response send(HttpRequest request) throws TransportException {
         CompletableFuture<HttpResponse<String>> future =
                 http.sendAsync(request, info -> new BoundedSubscriber());
         try {

@@ -132,6 +132,7 @@ public final class Discovery {
                 issuer));
         Optional<URI> userinfo = Optional.ofNullable(endpoint(json, "userinfo_endpoint", false, problems, plain,
                 issuer));
+        Optional<URI> jwks = Optional.ofNullable(endpoint(json, "jwks_uri", false, problems, plain, issuer));
         if (!plain.isEmpty() && !allowInsecureHttp) {
             plain.forEach((name, uri) -> problems.add("has " + name + " " + HttpUrls.forLog(uri) + ", which is not"
                     + " https"));
@@ -159,7 +160,7 @@ public final class Discovery {
         }
         boolean issSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
         return new ProviderMetadata(Optional.of(issuer), authorization, token, revocation, endSession, userinfo,
-                issSupported, methods);
+                issSupported, methods, jwks);
     }
 
     /**

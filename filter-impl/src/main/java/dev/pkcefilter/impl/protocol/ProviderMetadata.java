@@ -17,11 +17,12 @@ import java.util.Optional;
  * @param userinfoEndpoint OpenID Connect userinfo
  * @param issParameterSupported whether the server sends {@code iss} on the callback (RFC 9207 §3)
  * @param codeChallengeMethods the PKCE methods the server lists, empty when it lists none
+ * @param jwksUri the issuer's signing keys (RFC 8414 §2 {@code jwks_uri}), for ID token signatures
  */
 public record ProviderMetadata(Optional<URI> issuer, URI authorizationEndpoint, URI tokenEndpoint,
                                Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
                                Optional<URI> userinfoEndpoint, boolean issParameterSupported,
-                               List<String> codeChallengeMethods) {
+                               List<String> codeChallengeMethods, Optional<URI> jwksUri) {
 
     public ProviderMetadata {
         Objects.requireNonNull(issuer, "issuer");
@@ -31,5 +32,6 @@ public record ProviderMetadata(Optional<URI> issuer, URI authorizationEndpoint, 
         Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
         Objects.requireNonNull(userinfoEndpoint, "userinfoEndpoint");
         codeChallengeMethods = List.copyOf(codeChallengeMethods);
+        Objects.requireNonNull(jwksUri, "jwksUri");
     }
 }

@@ -16,6 +16,11 @@ import dev.pkcefilter.impl.protocol.RemoteText;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
 import dev.pkcefilter.impl.protocol.TokenEndpointException;
 import dev.pkcefilter.impl.protocol.TokenRequest;
+import dev.pkcefilter.impl.protocol.TokenResponse;
+import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.identity.IdTokenException;
+import dev.pkcefilter.impl.identity.IdTokenValidator;
+import dev.pkcefilter.impl.session.VerifiedUser;
 import dev.pkcefilter.impl.session.TokenSet;
 
 /**
@@ -31,6 +36,9 @@ import dev.pkcefilter.impl.session.TokenSet;
  *       session would report, is logged at ERROR at most once per {@link #INVALID_CLIENT_LOG_INTERVAL}.</li>
  * </ul>
  * No {@code scope} is sent: the server then keeps the scope it granted (§6), so a refresh never asks for more.
+ * A session signed in with a verified ID token has the refresh's ID token checked too (OpenID Connect Core 1.0
+ * §12.2): one that fails its checks or names another user signs the user out; without one, the roles are read again
+ * from the new access token when they come from it.
  */
 public final class RefreshExchange {
 
@@ -53,12 +61,17 @@ public final class RefreshExchange {
     record Refused() implements Result {
     }
 
+    /** The new tokens may not be used: their ID token failed its checks or names another user. */
+    record Rejected() implements Result {
+    }
+
     /** The server cannot renew now; {@code reason} says why, for a log line, without any secret. */
     record CannotRenew(String reason) implements Result {
     }
 
-    private final Supplier<URI> tokenEndpoint;
+    private final Supplier<ProviderMetadata> endpoints;
     private final TokenEndpointClient client;
+    private final IdTokenValidator validator;
     private final ClientAuthentication clientAuthentication;
     private final Optional<String> audience;
     private final Clock clock;
@@ -66,13 +79,16 @@ public final class RefreshExchange {
     private final AtomicLong invalidClientLoggedAt = new AtomicLong(-INVALID_CLIENT_LOG_INTERVAL.toMillis());
 
     /**
-     * @param tokenEndpoint the token endpoint, which may have to be discovered first (and throw
+     * @param endpoints the issuer's endpoints, which may have to be discovered first (and throw
      *        {@link Discovery.DiscoveryException})
+     * @param validator checks the ID tokens of refreshes
      */
-    public RefreshExchange(Supplier<URI> tokenEndpoint, TokenEndpointClient client, ClientAuthentication clientAuthentication,
-                    Optional<String> audience, Clock clock) {
-        this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    public RefreshExchange(Supplier<ProviderMetadata> endpoints, TokenEndpointClient client,
+                           IdTokenValidator validator, ClientAuthentication clientAuthentication,
+                           Optional<String> audience, Clock clock) {
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.client = Objects.requireNonNull(client, "client");
+        this.validator = Objects.requireNonNull(validator, "validator");
         this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication");
         this.audience = Objects.requireNonNull(audience, "audience");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -86,8 +102,10 @@ public final class RefreshExchange {
      */
     Result exchange(TokenSet current) {
         TokenRequest request;
+        ProviderMetadata metadata;
         try {
-            request = new TokenRequest(tokenEndpoint.get(),
+            metadata = endpoints.get();
+            request = new TokenRequest(metadata.tokenEndpoint(),
                     new RefreshTokenGrant(current.refreshToken().orElseThrow()), // RFC 6749 §6: the granted scope
                     clientAuthentication, audience);
         } catch (Discovery.DiscoveryException e) {
@@ -95,7 +113,22 @@ public final class RefreshExchange {
             return new CannotRenew("the authorization server's endpoints are not known");
         }
         try {
-            return new Renewed(current.refreshedBy(client.send(request), clock.instant()));
+            TokenResponse response = client.send(request);
+            if (current.user().isEmpty()) {
+                return new Renewed(current.refreshedBy(response, clock.instant()));
+            }
+            try {
+                VerifiedUser user = validator.atRefresh(response, metadata, current.user().get());
+                return new Renewed(current.refreshedBy(response, clock.instant(), user));
+            } catch (IdTokenException e) {
+                if (e.failure() == IdTokenException.Failure.KEYS_UNAVAILABLE) {
+                    LOG.log(Level.WARNING, e.getMessage() + "; the access token is used while it is valid");
+                    return new CannotRenew("the issuer's keys could not be fetched");
+                }
+                LOG.log(Level.WARNING, e.getMessage() + ": the refreshed tokens are not used, and the user is"
+                        + " signed out");
+                return new Rejected();
+            }
         } catch (TokenEndpointException e) {
             if (e.failure() != TokenEndpointException.Failure.REFUSED) {
                 LOG.log(Level.WARNING, e.logLine() + "; the access token is used while it is valid");

@@ -205,6 +205,9 @@ public final class TokenRefresher {
         if (result instanceof RefreshExchange.Refused) {
             return refused(session, current);
         }
+        if (result instanceof RefreshExchange.Rejected) {
+            return signOut(session); // not a race between nodes: the server's answer itself is unusable
+        }
         return cannotRenew(id, ((RefreshExchange.CannotRenew) result).reason());
     }
 

@@ -4,23 +4,32 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.State;
 
 /**
  * A login that has been sent to the authorization server and waits for its callback. Kept in the session,
- * so it is {@link Serializable} and small. {@code toString()} shows neither state nor verifier.
+ * so it is {@link Serializable} and small. {@code toString()} shows neither state, verifier nor nonce.
  *
  * @param state the state sent (RFC 6749 §10.12)
  * @param verifier the PKCE verifier whose challenge was sent (RFC 7636 §4.1)
  * @param redirectUri the redirect URI sent, to send again identically (RFC 6749 §4.1.3)
  * @param returnPath the same-origin path and query to return to after login
  * @param createdAt when the login started
+ * @param nonce the nonce sent (OpenID Connect Core 1.0 §3.1.2.1), or {@code null} when the scope had no
+ *        {@code openid} (and in a login a version before 0.2 started)
  */
 @Immutable
-public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt)
-        implements Serializable {
+public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt,
+                           Nonce nonce) implements Serializable {
+
+    /** A login without a nonce (a scope without {@code openid}). */
+    public PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt) {
+        this(state, verifier, redirectUri, returnPath, createdAt, null);
+    }
 
     public PendingLogin {
         Objects.requireNonNull(state, "state");
@@ -28,6 +37,11 @@ public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, 
         Objects.requireNonNull(redirectUri, "redirectUri");
         Objects.requireNonNull(returnPath, "returnPath");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** @return the nonce sent, if one was */
+    public Optional<Nonce> sentNonce() {
+        return Optional.ofNullable(nonce);
     }
 
     @Override

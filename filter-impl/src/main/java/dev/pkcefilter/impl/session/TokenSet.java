@@ -15,8 +15,8 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * <p>Its serialized form is part of the session a cluster replicates, and a session written by one version of the
  * library must be read by the next and the one before (a rolling update): {@code serialVersionUID} and the fields,
  * their names and types stay as they are. A field may be added (a compatible change, Java Object Serialization
- * Specification §5.6.2: an older node ignores it, a newer one reads it as 0 from older bytes): version 2 added
- * {@link #issuedAtMillis}. {@code SerializedFormTest} reads bytes written by each format.
+ * Specification §5.6.2: an older node ignores it, a newer one reads it as 0 or {@code null} from older bytes):
+ * version 2 added {@link #issuedAtMillis}, version 3 {@link #user}. {@code SerializedFormTest} reads bytes written by each format.
  */
 @Immutable
 public final class TokenSet implements Serializable {
@@ -34,9 +34,11 @@ public final class TokenSet implements Serializable {
     private final String idToken;
     /** When the access token's lifetime began (the response arrived), epoch milliseconds; 0 when not known. */
     private final long issuedAtMillis;
+    /** Who the verified ID token names; {@code null} without one (and in a session of a version before 3). */
+    private final VerifiedUser user;
 
     private TokenSet(String accessToken, String tokenType, long expiresAtMillis, String scope, String refreshToken,
-                     String idToken, long issuedAtMillis) {
+                     String idToken, long issuedAtMillis, VerifiedUser user) {
         this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
         this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
         this.expiresAtMillis = expiresAtMillis;
@@ -44,6 +46,7 @@ public final class TokenSet implements Serializable {
         this.refreshToken = refreshToken;
         this.idToken = idToken;
         this.issuedAtMillis = issuedAtMillis;
+        this.user = user;
     }
 
     /**
@@ -52,13 +55,19 @@ public final class TokenSet implements Serializable {
      * @param response the response
      * @param requestedScope the scope asked for, granted when the response lists none (RFC 6749 §5.1)
      * @param receivedAt when the response arrived: the start of the access token's lifetime
+     * @param user who the response's verified ID token names, or {@code null} when it had none
      * @return the token set
      */
-    public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt) {
+    public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt, VerifiedUser user) {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
-                response.idToken().orElse(null), receivedAt.toEpochMilli());
+                response.idToken().orElse(null), receivedAt.toEpochMilli(), user);
+    }
+
+    /** The tokens of a token response without an ID token. */
+    public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt) {
+        return from(response, requestedScope, receivedAt, null);
     }
 
     /**
@@ -69,7 +78,7 @@ public final class TokenSet implements Serializable {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
-                response.idToken().orElse(null), 0);
+                response.idToken().orElse(null), 0, null);
     }
 
     /**
@@ -78,13 +87,21 @@ public final class TokenSet implements Serializable {
      *
      * @param response the refresh response
      * @param receivedAt when the response arrived: the start of the new access token's lifetime
+     * @param refreshedUser the user as the refresh's verified tokens name them (roles read again), or
+     *        {@code null} to keep this one's
      * @return the new token set
      */
-    public TokenSet refreshedBy(TokenResponse response, Instant receivedAt) {
+    public TokenSet refreshedBy(TokenResponse response, Instant receivedAt, VerifiedUser refreshedUser) {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(scope), response.refreshToken().orElse(refreshToken),
-                response.idToken().orElse(idToken), receivedAt.toEpochMilli());
+                response.idToken().orElse(idToken), receivedAt.toEpochMilli(),
+                refreshedUser != null ? refreshedUser : user);
+    }
+
+    /** The tokens of a refresh's response that names the same user, as {@link #refreshedBy(TokenResponse, Instant, VerifiedUser)}. */
+    public TokenSet refreshedBy(TokenResponse response, Instant receivedAt) {
+        return refreshedBy(response, receivedAt, null);
     }
 
     /** @return the access token; never log it */
@@ -115,6 +132,16 @@ public final class TokenSet implements Serializable {
     /** @return the ID token, if any */
     public Optional<String> idToken() {
         return Optional.ofNullable(idToken);
+    }
+
+    /** @return who the verified ID token names, if the login had one */
+    public Optional<VerifiedUser> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /** The hot path's allocation-free read of {@link #user()}. */
+    public VerifiedUser userOrNull() {
+        return user;
     }
 
     /**
@@ -149,6 +176,7 @@ public final class TokenSet implements Serializable {
     public String toString() {
         return "TokenSet[tokenType=" + tokenType + ", expiresAt=" + expiresAt().map(Instant::toString).orElse("unknown")
                 + ", scope=" + scope + ", refreshToken=" + (refreshToken != null ? "present" : "absent")
-                + ", idToken=" + (idToken != null ? "present" : "absent") + "]";
+                + ", idToken=" + (idToken != null ? "present" : "absent") + ", user=" + (user != null ? "verified" : "none")
+                + "]";
     }
 }

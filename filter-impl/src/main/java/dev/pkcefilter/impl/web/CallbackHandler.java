@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.time.Clock;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.identity.IdTokenException;
+import dev.pkcefilter.impl.identity.IdTokenValidator;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
@@ -19,6 +21,7 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.session.PendingLogin;
 import dev.pkcefilter.impl.session.PendingLogins;
 import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.session.VerifiedUser;
 import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.protocol.TokenEndpointClient;
@@ -48,16 +51,19 @@ final class CallbackHandler {
     private final Endpoints endpoints;
     private final SessionStore store;
     private final TokenEndpointClient tokenClient;
+    private final IdTokenValidator validator;
     private final SignInSession signIn;
     private final PkceEvents events;
     private final Clock clock;
 
     CallbackHandler(ClientConfiguration config, Endpoints endpoints, SessionStore store,
-                    TokenEndpointClient tokenClient, SignInSession signIn, PkceEvents events, Clock clock) {
+                    TokenEndpointClient tokenClient, IdTokenValidator validator, SignInSession signIn,
+                    PkceEvents events, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.store = Objects.requireNonNull(store, "store");
         this.tokenClient = Objects.requireNonNull(tokenClient, "tokenClient");
+        this.validator = Objects.requireNonNull(validator, "validator");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -165,9 +171,28 @@ final class CallbackHandler {
                     + " Its lifetime, or a clock, is wrong.", "token expired on arrival", home);
             return;
         }
-        // 6. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
+        // 6. the ID token, checked before anything of it is used (OpenID Connect Core 1.0 §3.1.3.7)
+        VerifiedUser user = null;
+        if (tokens.idToken().isPresent()) {
+            try {
+                user = validator.atLogin(tokens, metadata, login.sentNonce());
+            } catch (IdTokenException e) {
+                LOG.log(Level.WARNING, e.getMessage() + "; the sign-in is refused");
+                if (e.failure() == IdTokenException.Failure.KEYS_UNAVAILABLE) {
+                    refuse(response, 503, "Sign-in is unavailable", "The authorization server's signing keys could"
+                            + " not be fetched, so your sign-in could not be checked. Please try again in a moment.",
+                            null, login.returnPath());
+                } else {
+                    refuse(response, 502, "Sign-in could not be completed", "The authorization server's proof of"
+                            + " who you are (its ID token) failed the checks this application makes, so you were"
+                            + " not signed in.", null, home);
+                }
+                return;
+            }
+        }
+        // 7. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
         // person, then the tokens
-        TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now);
+        TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now, user);
         signIn.signIn(request, session, tokenSet);
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
         events.loginSucceeded(tokenSet);

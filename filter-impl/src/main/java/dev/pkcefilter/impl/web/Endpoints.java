@@ -44,7 +44,7 @@ public final class Endpoints {
         if (server.authorizationEndpoint().isPresent() && server.tokenEndpoint().isPresent()) {
             this.metadata = new ProviderMetadata(server.issuer(), server.authorizationEndpoint().get(),
                     server.tokenEndpoint().get(), server.revocationEndpoint(), server.endSessionEndpoint(),
-                    Optional.empty(), false, List.of());
+                    Optional.empty(), false, List.of(), server.jwksUri());
         }
     }
 
@@ -95,7 +95,8 @@ public final class Endpoints {
                         server.tokenEndpoint().orElse(found.tokenEndpoint()),
                         server.revocationEndpoint().or(found::revocationEndpoint),
                         server.endSessionEndpoint().or(found::endSessionEndpoint),
-                        found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods());
+                        found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods(),
+                        server.jwksUri().or(found::jwksUri));
                 return metadata;
             } catch (Discovery.DiscoveryException e) {
                 if (backOff) {

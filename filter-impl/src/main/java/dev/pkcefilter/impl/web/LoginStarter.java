@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.security.SecureRandom;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.session.PendingLogin;
@@ -82,12 +84,15 @@ final class LoginStarter {
             session = request.getSession(true);
             store.markPreLogin(session);
         }
-        store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
-                ReturnPath.of(request, config.paths().protectedPaths()), now), now);
-
         ClientConfiguration.Client client = config.client();
+        Optional<Nonce> nonce = AuthorizationRequest.isOpenId(client.scope()) ? Optional.of(Nonce.generate(random))
+                : Optional.empty();
+        store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
+                ReturnPath.of(request, config.paths().protectedPaths()), now, nonce.orElse(null)), now);
+
         AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
-                redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams());
+                redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
+                nonce);
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
         Responses.redirect(response, authorization.toUrl());
     }

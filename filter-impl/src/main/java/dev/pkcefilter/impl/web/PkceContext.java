@@ -9,6 +9,8 @@ import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.events.ApiOrigins;
 import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.identity.IdTokenValidator;
+import dev.pkcefilter.impl.identity.IssuerKeys;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.RevocationClient;
@@ -71,11 +73,13 @@ public final class PkceContext implements AutoCloseable {
         this.apiOrigins = new ApiOrigins(client.apiOrigins(), config.server().issuer(),
                 () -> endpoints.get().userinfoEndpoint());
         this.events = new PkceEvents(jsonb, apiOrigins);
-        this.refresher = new TokenRefresher(new RefreshExchange(() -> endpoints.get().tokenEndpoint(), tokenClient,
+        IdTokenValidator validator = new IdTokenValidator(new IssuerKeys(bounded, clock), client.id(),
+                client.secret(), config.identity(), clock);
+        this.refresher = new TokenRefresher(new RefreshExchange(endpoints::get, tokenClient, validator,
                 client.authentication(), client.audience(), clock), store, events, clock,
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
         this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
-        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient,
+        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient, validator,
                 new SignInSession(store, jsonb), events, clock);
         this.logoutHandler = new LogoutHandler(config, endpoints, revocationClient, events);
     }

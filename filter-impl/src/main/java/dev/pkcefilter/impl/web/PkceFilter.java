@@ -10,6 +10,7 @@ import dev.pkcefilter.impl.refresh.RefreshDecision;
 import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.session.VerifiedUser;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -32,7 +33,8 @@ import jakarta.servlet.http.HttpSession;
  * }</pre>
  *
  * <p>The path of a signed-in request with a fresh token does no I/O, parsing or locking: one session attribute
- * read and a time comparison. Within {@code pkce.refresh-skew} of expiry (at most half the token's lifetime) the
+ * read and a time comparison, and, for a user whose ID token was verified at login, a request wrapper that gives
+ * the container's {@code getUserPrincipal()} and {@code isUserInRole} ({@link SignedInRequest}). Within {@code pkce.refresh-skew} of expiry (at most half the token's lifetime) the
  * token is refreshed first, once per session: {@link TokenRefresher} decides what becomes of the request, this
  * filter applies it.
  */
@@ -109,7 +111,8 @@ public class PkceFilter extends HttpFilter {
     private static void pass(TokenSet tokens, HttpServletRequest request, HttpServletResponse response,
                              FilterChain chain) throws IOException, ServletException {
         request.setAttribute(TOKENS_ATTRIBUTE, tokens);
-        chain.doFilter(request, response);
+        VerifiedUser user = tokens.userOrNull();
+        chain.doFilter(user == null ? request : new SignedInRequest(request, user), response);
     }
 
     private boolean isPublic(HttpServletRequest request, String servletPath) {

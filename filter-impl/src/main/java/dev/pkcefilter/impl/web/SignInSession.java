@@ -26,8 +26,9 @@ import jakarta.servlet.http.HttpSession;
  *   <li>A session that pkce-filter created for the pending login gets the application's session timeout back
  *       ({@link SessionStore#markPreLogin}).</li>
  * </ul>
- * The {@code sub} is read from the ID token without verifying it: it only decides whether the session is kept,
- * and a forged one can at most make a user keep their own session.
+ * The {@code sub} is the verified user's; only the tokens of a session that an older version stored are read
+ * without verifying them: that only decides whether the session is kept, and a forged one can at most make a user
+ * keep their own session.
  */
 final class SignInSession {
 
@@ -76,8 +77,14 @@ final class SignInSession {
         return SessionStore.tokens(session).map(tokens -> new SignedInAs(subject(tokens).orElse(null)));
     }
 
-    /** @return the {@code sub} claim of the ID token (OpenID Connect Core 1.0 §2), read unverified */
+    /**
+     * @return the {@code sub} claim of the ID token (OpenID Connect Core 1.0 §2): the verified user's, else (tokens
+     *         of a session an older version stored) read unverified
+     */
     Optional<String> subject(TokenSet tokens) {
+        if (tokens.user().isPresent()) {
+            return Optional.of(tokens.user().get().subject());
+        }
         return tokens.idToken().map(idToken -> IdTokenClaims.read(jsonb, idToken).get("sub"))
                 .filter(String.class::isInstance).map(String.class::cast).filter(sub -> !sub.isEmpty());
     }

@@ -44,7 +44,13 @@ class ConfigKeyTest {
                 "pkce.http-timeout PKCE_HTTP_TIMEOUT httpTimeout",
                 "pkce.allow-insecure-http PKCE_ALLOW_INSECURE_HTTP allowInsecureHttp",
                 "pkce.accepted-token-types PKCE_ACCEPTED_TOKEN_TYPES acceptedTokenTypes",
-                "pkce.api-origins PKCE_API_ORIGINS apiOrigins"), names);
+                "pkce.api-origins PKCE_API_ORIGINS apiOrigins",
+                "pkce.jwks-uri PKCE_JWKS_URI jwksUri",
+                "pkce.clock-skew PKCE_CLOCK_SKEW clockSkew",
+                "pkce.id-token-algorithms PKCE_ID_TOKEN_ALGORITHMS idTokenAlgorithms",
+                "pkce.principal-claim PKCE_PRINCIPAL_CLAIM principalClaim",
+                "pkce.roles-claim PKCE_ROLES_CLAIM rolesClaim",
+                "pkce.roles-source PKCE_ROLES_SOURCE rolesSource"), names);
     }
 
     @Test

@@ -448,7 +448,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (21 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (27 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 

@@ -39,18 +39,19 @@ class CurrentAccessTokenTest {
     }
 
     @Test
-    void readsTheIdTokensClaimsWithoutVerifyingThem() {
+    void givesTheClaimsOfAVerifiedIdTokenOnly() {
         String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "{\"sub\":\"alice\",\"email_verified\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        CurrentAccessToken token = new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("eyJhbGciOiJub25lIn0." + payload + ".sig")),
-                "openid"), JSONB, ORIGINS);
-        assertEquals("alice", token.idTokenClaims().get("sub"));
-        assertEquals(Boolean.TRUE, token.idTokenClaims().get("email_verified"));
+        TokenResponse response = new TokenResponse(TOKEN, "Bearer", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("eyJhbGciOiJSUzI1NiJ9." + payload + ".sig"));
+        CurrentAccessToken verified = new CurrentAccessToken(TokenSet.from(response, "openid", java.time.Instant.now(),
+                new dev.pkcefilter.impl.session.VerifiedUser("https://login.example", "alice", "alice", List.of())),
+                JSONB, ORIGINS);
+        assertEquals("alice", verified.idTokenClaims().get("sub"));
+        assertEquals(Boolean.TRUE, verified.idTokenClaims().get("email_verified"));
+        assertEquals(java.util.Map.of(), new CurrentAccessToken(TokenSet.from(response, "openid"), JSONB, ORIGINS)
+                .idTokenClaims(), "an ID token that was not verified gives no claims");
         assertEquals(java.util.Map.of(), present("openid").idTokenClaims(), "no ID token, no claims");
-        assertEquals(java.util.Map.of(), new CurrentAccessToken(TokenSet.from(new TokenResponse(TOKEN, "Bearer",
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("not-a-jwt")), "openid"), JSONB, ORIGINS)
-                .idTokenClaims(), "an unreadable ID token gives no claims");
     }
 
     @Test

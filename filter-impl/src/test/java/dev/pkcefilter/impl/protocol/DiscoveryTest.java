@@ -88,7 +88,7 @@ class DiscoveryTest {
         assertEquals(new ProviderMetadata(Optional.of(issuer), URI.create(issuer + "/protocol/openid-connect/auth"),
                 URI.create(issuer + "/protocol/openid-connect/token"), Optional.of(URI.create(issuer + "/revoke")),
                 Optional.of(URI.create(issuer + "/logout")), Optional.of(URI.create(issuer + "/userinfo")), true,
-                List.of("plain", "S256")), metadata);
+                List.of("plain", "S256"), Optional.empty()), metadata);
         assertEquals(List.of("GET " + OIDC_PATH), paths());
         assertEquals("application/json", server.requests().get(0).header("Accept"));
     }

@@ -1,5 +1,10 @@
 package dev.pkcefilter.impl.refresh;
 
+import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.identity.IdTokenValidator;
+import dev.pkcefilter.impl.identity.IssuerKeys;
+import dev.pkcefilter.impl.protocol.ProviderMetadata;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -131,7 +136,11 @@ class TokenRefresherTest {
     private TokenRefresher refresher(boolean distributable, Supplier<URI> endpoint) {
         BoundedHttp http = new BoundedHttp(HttpClient.newHttpClient(), HTTP_TIMEOUT);
         TokenEndpointClient client = new TokenEndpointClient(http, jsonb, TokenRequestFormat.FORM, clock, Set.of("bearer"));
-        RefreshExchange exchange = new RefreshExchange(endpoint, client,
+        IdTokenValidator validator = new IdTokenValidator(new IssuerKeys(http, clock), "client", Optional.empty(),
+                ClientConfiguration.builder().clientId("client").build().identity(), clock);
+        RefreshExchange exchange = new RefreshExchange(() -> new ProviderMetadata(Optional.empty(), endpoint.get(),
+                endpoint.get(), Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(),
+                Optional.empty()), client, validator,
                 new ClientAuthentication("client", ClientAuthMethod.NONE, Optional.empty()), Optional.empty(), clock);
         return new TokenRefresher(exchange, store, new PkceEvents(jsonb, new ApiOrigins(Optional.empty(), Optional.empty(), Optional::empty), events::add), clock, SKEW, HTTP_TIMEOUT,
                 distributable);

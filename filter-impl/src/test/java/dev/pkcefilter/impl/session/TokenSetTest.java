@@ -90,9 +90,9 @@ class TokenSetTest {
         String text = tokens.toString();
 
         assertEquals("TokenSet[tokenType=Bearer, expiresAt=2025-01-01T01:00:00Z, scope=openid,"
-                + " refreshToken=present, idToken=present]", text);
+                + " refreshToken=present, idToken=present, user=none]", text);
         assertFalse(text.contains("SECRET"));
-        assertEquals("TokenSet[tokenType=Bearer, expiresAt=unknown, scope=, refreshToken=absent, idToken=absent]",
+        assertEquals("TokenSet[tokenType=Bearer, expiresAt=unknown, scope=, refreshToken=absent, idToken=absent, user=none]",
                 TokenSet.from(new TokenResponse("AT-SECRET", "Bearer", Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty()), "").toString());
     }

@@ -1,5 +1,7 @@
 package dev.pkcefilter.impl.web;
 
+import dev.pkcefilter.impl.testing.TestIssuer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -93,10 +95,19 @@ class CallbackHandlerTest {
                 out.write(bytes);
             }
         });
+        server.createContext("/jwks", exchange -> {
+            byte[] bytes = TestIssuer.SHARED.jwks().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
         server.start();
         answer(200, tokensFor("alice"));
-        context = new PkceContext(config("pkce.token-endpoint",
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/token"), Clock.systemUTC(), false);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        context = new PkceContext(config("pkce.token-endpoint", base + "/token", "pkce.jwks-uri", base + "/jwks"),
+                Clock.systemUTC(), false);
         session = new FakeHttp.Session("S1");
         cdi.events.clear();
     }
@@ -128,17 +139,14 @@ class CallbackHandlerTest {
         tokenBody = body;
     }
 
-    /** A token response for {@code subject}, with an unsigned ID token. */
+    /** A token response for {@code subject}, with an ID token signed by {@link TestIssuer#SHARED}. */
     private static String tokensFor(String subject) {
         return "{\"access_token\":\"AT-" + subject + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"refresh_token\":\"RT-" + subject + "\",\"id_token\":\"" + idToken(subject) + "\"}";
     }
 
     private static String idToken(String subject) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + subject + "\"}")
-                .getBytes(StandardCharsets.UTF_8)) + ".";
+        return TestIssuer.SHARED.idToken(ISSUER, "shop", subject, Map.of());
     }
 
     /** Starts a login in {@link #session} that returns to {@code returnPath}; @return its state */

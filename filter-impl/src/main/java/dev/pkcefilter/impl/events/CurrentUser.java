@@ -1,0 +1,85 @@
+package dev.pkcefilter.impl.events;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.SignedInUser;
+import dev.pkcefilter.impl.protocol.IdTokenClaims;
+import dev.pkcefilter.impl.session.TokenSet;
+import dev.pkcefilter.impl.session.VerifiedUser;
+import jakarta.json.bind.Jsonb;
+
+/**
+ * The {@link SignedInUser} of one request. The claims are read from the session's ID token, which was verified
+ * before it was stored, at their first use only; {@code toString()} names neither the user nor the subject.
+ */
+public final class CurrentUser implements SignedInUser {
+
+    private final TokenSet tokens; // null: nobody on this request
+    private final VerifiedUser user; // null: nobody verified
+    private final Jsonb jsonb;
+    private Map<String, Object> claims;
+
+    public CurrentUser(TokenSet tokens, Jsonb jsonb) {
+        this.tokens = tokens;
+        this.user = tokens == null ? null : tokens.userOrNull();
+        this.jsonb = jsonb;
+    }
+
+    /** @return the claims of a session's ID token when it was verified, else none */
+    static Map<String, Object> verifiedClaims(TokenSet tokens, Jsonb jsonb) {
+        if (tokens == null || tokens.user().isEmpty()) {
+            return Map.of();
+        }
+        return tokens.idToken().map(idToken -> IdTokenClaims.read(jsonb, idToken)).orElse(Map.of());
+    }
+
+    @Override
+    public boolean isPresent() {
+        return user != null;
+    }
+
+    @Override
+    public String name() {
+        return require().name();
+    }
+
+    @Override
+    public String subject() {
+        return require().subject();
+    }
+
+    @Override
+    public String issuer() {
+        return require().issuer();
+    }
+
+    @Override
+    public List<String> roles() {
+        return user == null ? List.of() : user.roles();
+    }
+
+    @Override
+    public Map<String, Object> claims() {
+        if (claims == null) {
+            claims = verifiedClaims(tokens, jsonb);
+        }
+        return claims;
+    }
+
+    private VerifiedUser require() {
+        if (user == null) {
+            throw new PkceFilterException("No verified user on this request: it is not under pkce.protected-paths,"
+                    + " or the sign-in had no ID token (add openid to pkce.scope). Check SignedInUser.isPresent()"
+                    + " first.");
+        }
+        return user;
+    }
+
+    @Override
+    public String toString() {
+        return user == null ? "SignedInUser[absent]" : "SignedInUser[issuer=" + user.issuer() + ", roles="
+                + user.roles().size() + "]";
+    }
+}

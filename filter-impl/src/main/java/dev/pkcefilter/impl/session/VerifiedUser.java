@@ -1,0 +1,53 @@
+package dev.pkcefilter.impl.session;
+
+import java.io.Serializable;
+import java.security.Principal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The user a verified ID token names (OpenID Connect Core 1.0 §2, §3.1.3.7): only what the container's user and
+ * {@code SignedInUser} need, not the claim set (the ID token itself stays in the {@link TokenSet}). It is the
+ * {@link Principal} of the user's requests, so that a protected request allocates nothing for it.
+ * {@code toString()} names neither the user nor the subject.
+ *
+ * @param issuer the {@code iss} the ID token was checked against
+ * @param subject the {@code sub}
+ * @param name the principal's name: {@code pkce.principal-claim}, else {@code preferred_username}, else the subject
+ * @param roles the roles read from {@code pkce.roles-claim}, in the order the token lists them
+ */
+@Immutable
+public record VerifiedUser(String issuer, String subject, String name, List<String> roles)
+        implements Principal, Serializable {
+
+    public VerifiedUser {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(name, "name");
+        roles = List.copyOf(roles);
+    }
+
+    /** @return the principal's name */
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /**
+     * @param role a role name; {@code **} stands for any signed-in user (Jakarta Servlet 6.0 §13.3)
+     * @return whether the user has it
+     */
+    public boolean hasRole(String role) {
+        return role != null && ("**".equals(role) || roles.contains(role));
+    }
+
+    /** @return the same user with other roles (a refresh read them again) */
+    public VerifiedUser withRoles(List<String> newRoles) {
+        return new VerifiedUser(issuer, subject, name, newRoles);
+    }
+
+    @Override
+    public String toString() {
+        return "VerifiedUser[issuer=" + issuer + ", roles=" + roles.size() + "]";
+    }
+}
