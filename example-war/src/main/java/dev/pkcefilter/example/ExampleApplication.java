@@ -15,7 +15,10 @@ import jakarta.ws.rs.core.Application;
         issuer = "http://localhost:8180/realms/pkce-example",
         clientId = "pkce-example",
         scope = "openid profile email",
-        protectedPaths = "/app/*")
+        protectedPaths = "/app/*",
+        // Keycloak puts the realm roles into the access token (a JWT signed with the realm's keys)
+        rolesClaim = "realm_access.roles",
+        rolesSource = "access_token")
 @ApplicationPath("/app")
 public class ExampleApplication extends Application {
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.pkcefilter.AccessToken;
+import dev.pkcefilter.SignedInUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -28,6 +29,9 @@ public class SignedInResource {
     AccessToken token;
 
     @Inject
+    SignedInUser user;
+
+    @Inject
     ApiClient api;
 
     /** The page a signed-in person sees. */
@@ -35,18 +39,20 @@ public class SignedInResource {
     @Produces(MediaType.TEXT_HTML)
     public String page() {
         ApiClient.Answer me = api.me();
-        String name = me.json().map(SignedInResource::displayName).orElse("there");
+        String name = user.isPresent() ? user.name() : "there"; // verified by pkce-filter at sign-in
         return Html.page("Signed in", "<h1>Hello, " + Html.escape(name) + "</h1>"
                 + "<p class=\"lead\">You are signed in. This page got an access token from the authorization server"
                 + " and used it to call an API on your behalf.</p>"
                 + "<table>"
+                + row("Roles", user.isPresent() ? String.join(", ", user.roles()) : "")
                 + row("Token type", token.type())
                 + row("Expires", token.expiresAt().map(Instant::toString).orElse("not said"))
                 + row("Scopes", String.join(" ", token.scopes()))
                 + row("Token SHA-256", sha256(token.value()).substring(0, 16) + "…")
                 + row("API answered", me.status() == 200 ? "200 OK" : "HTTP " + me.status())
                 + "</table>"
-                + "<p><a href=\"token\">Token facts (JSON)</a> · <a href=\"userinfo\">What the API said (JSON)</a>"
+                + "<p><a href=\"me\">Who you are (JSON)</a> · <a href=\"token\">Token facts (JSON)</a>"
+                + " · <a href=\"userinfo\">What the API said (JSON)</a> · <a href=\"admin\">Admins only</a>"
                 + " · <a href=\"../\">Home</a></p>"
                 // pkce-filter's logout endpoint (pkce.logout-path): a POST, so that no other site can sign you out
                 + "<form method=\"post\" action=\"../oauth/logout\"><button type=\"submit\">Sign out</button></form>");
@@ -68,6 +74,20 @@ public class SignedInResource {
         return json(200, facts);
     }
 
+    /** The verified user. */
+    @GET
+    @Path("me")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response me() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("name", user.isPresent() ? user.name() : null);
+        facts.put("subject", user.isPresent() ? user.subject() : null);
+        facts.put("issuer", user.isPresent() ? user.issuer() : null);
+        facts.put("roles", user.roles());
+        facts.put("verified", user.isPresent());
+        return json(200, facts);
+    }
+
     /** Calls the API with the user's bearer token and answers what it said. */
     @GET
     @Path("userinfo")
@@ -83,20 +103,11 @@ public class SignedInResource {
         return json(502, error);
     }
 
-    private static String displayName(Map<String, Object> claims) {
-        for (String claim : new String[] {"name", "preferred_username", "email", "sub"}) {
-            if (claims.get(claim) instanceof String value && !value.isBlank()) {
-                return value;
-            }
-        }
-        return "there";
-    }
-
     private static String row(String label, String value) {
         return "<tr><th>" + Html.escape(label) + "</th><td>" + Html.escape(value) + "</td></tr>";
     }
 
-    private static Response json(int status, Map<String, Object> body) {
+    static Response json(int status, Map<String, Object> body) {
         try (Jsonb jsonb = JsonbBuilder.create()) {
             return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                     .header("Cache-Control", "no-store").entity(jsonb.toJson(body)).build();

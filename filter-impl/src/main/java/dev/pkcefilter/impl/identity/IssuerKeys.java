@@ -21,9 +21,10 @@ import dev.pkcefilter.impl.protocol.TransportException;
 
 /**
  * The issuer's public signing keys, its JWK set at {@code jwks_uri} (RFC 7517 §5, RFC 8414 §2), fetched at the
- * first login and kept. A token signed with a key the set does not hold makes it fetch the set once more, at most
- * once per {@link #REFETCH_INTERVAL}: the issuer rotated its keys, and no redeployment is needed (OpenID Connect
- * Core 1.0 §10.1.1). A set older than {@link #MAX_AGE} is fetched again at its next use, so that a key the issuer
+ * first login and kept. A token signed with a key the set does not hold makes it fetch the set once more at once (the
+ * issuer rotated its keys: no redeployment is needed, OpenID Connect Core 1.0 §10.1.1), and again for another
+ * unknown key at most once per {@link #REFETCH_INTERVAL}, so that tokens naming made-up keys cannot make it ask the
+ * issuer on every login. A set older than {@link #MAX_AGE} is fetched again at its next use, so that a key the issuer
  * withdrew stops being accepted; if that fetch fails, the set known is used on, with a warning.
  *
  * <p>Used at login and refresh only, never on a signed-in request. Fetches are serialized; after a failed fetch
@@ -48,6 +49,8 @@ public final class IssuerKeys {
     private JWKSet keys;
     private long fetchedAt;
     private long failedAt = Long.MIN_VALUE / 2;
+    /** When an unknown key last made the set be fetched again. */
+    private long refetchedAt = Long.MIN_VALUE / 2;
     private int fetches;
 
     public IssuerKeys(BoundedHttp http, Clock clock) {
@@ -76,7 +79,8 @@ public final class IssuerKeys {
             return List.of(); // an algorithm without a key type
         }
         List<JWK> found = new JWKSelector(matcher).select(keys);
-        if (found.isEmpty() && !fresh && now - fetchedAt >= REFETCH_INTERVAL.toMillis()) {
+        if (found.isEmpty() && !fresh && now - refetchedAt >= REFETCH_INTERVAL.toMillis()) {
+            refetchedAt = now;
             LOG.log(Level.INFO, "A token names a key (kid " + (header.getKeyID() == null ? "none"
                     : "'" + clean(header.getKeyID()) + "'") + ") that the issuer's key set does not hold: fetching"
                     + " it again from " + HttpUrls.forLog(jwksUri) + " (the issuer may have rotated its keys)");

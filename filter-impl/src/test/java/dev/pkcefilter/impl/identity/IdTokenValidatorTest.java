@@ -271,24 +271,28 @@ class IdTokenValidatorTest {
     }
 
     @Test
-    void anUnknownKeyFetchesTheSetOnceMoreAtMostEveryTenSeconds() throws Exception {
+    void anUnknownKeyFetchesTheSetOnceMoreAtOnceThenAtMostEveryTenSeconds() throws Exception {
         IdTokenValidator validator = validator();
         assertEquals("user-1", validator.atLogin(response(KEY.sign(claims().build())), metadata(), Optional.empty())
                 .subject());
-        TestIssuer other = new TestIssuer(); // a key the issuer never published
+        TestIssuer rotated = new TestIssuer();
 
-        clock.advance(IssuerKeys.REFETCH_INTERVAL);
-        assertTrue(refused(validator, other.sign(claims().build()), Optional.empty()).contains("does not publish"));
+        // the issuer rotates its keys a moment after the set was fetched: the next login fetches it again at once
+        jwks = new JWKSet(List.of(KEY.key().toPublicJWK(), rotated.key().toPublicJWK())).toString();
+        assertEquals("user-1", validator.atLogin(response(rotated.sign(claims().build())), metadata(),
+                Optional.empty()).subject());
         assertEquals(2, jwksRequests.get(), "fetched once more");
-        refused(validator, other.sign(claims().build()), Optional.empty());
-        assertEquals(2, jwksRequests.get(), "not again within the interval");
 
-        // the issuer rotates to that key: after the interval, the next login fetches the set and validates
-        jwks = new JWKSet(List.of(KEY.key().toPublicJWK(), other.key().toPublicJWK())).toString();
+        // a key the issuer never published: one more fetch, then none within the interval
+        TestIssuer unknown = new TestIssuer();
         clock.advance(IssuerKeys.REFETCH_INTERVAL);
-        assertEquals("user-1", validator.atLogin(response(other.sign(claims().build())), metadata(), Optional.empty())
-                .subject());
+        assertTrue(refused(validator, unknown.sign(claims().build()), Optional.empty()).contains("does not publish"));
         assertEquals(3, jwksRequests.get());
+        refused(validator, unknown.sign(claims().build()), Optional.empty());
+        assertEquals(3, jwksRequests.get(), "not again within the interval");
+        clock.advance(IssuerKeys.REFETCH_INTERVAL);
+        refused(validator, unknown.sign(claims().build()), Optional.empty());
+        assertEquals(4, jwksRequests.get(), "again after the interval");
     }
 
     @Test

@@ -36,10 +36,19 @@ public final class KeycloakServer {
 
     /** The realm of the tests and the demo. */
     public static final String REALM = "pkce-example";
-    /** The realm's user (Alice Liddell, alice@example.org). */
+    /** The realm's user (Alice Liddell, alice@example.org), who has the realm role {@value #ADMIN_ROLE}. */
     public static final String USER = "alice";
     /** {@link #USER}'s password. */
     public static final String PASSWORD = "alice-password";
+    /** The realm role that opens the example's {@code /app/admin}. */
+    public static final String ADMIN_ROLE = "admin";
+    /** Keycloak's own administrator (the master realm), created at its first start; for tests that change the realm. */
+    static final String ADMINISTRATOR = "admin";
+    static final String ADMINISTRATOR_PASSWORD = "admin-password";
+    /** The realm's other user (Bob Builder, bob@example.org), without {@value #ADMIN_ROLE}. */
+    public static final String OTHER_USER = "bob";
+    /** {@link #OTHER_USER}'s password. */
+    public static final String OTHER_PASSWORD = "bob-password";
 
     /** HTTP port of the test instance, system property {@code it.keycloak.port} (the demo's is 8180). */
     public static final int TEST_HTTP_PORT = Integer.getInteger("it.keycloak.port", 18180);
@@ -103,6 +112,65 @@ public final class KeycloakServer {
         }
     }
 
+    /**
+     * Rotates the realm's signing keys as an administrator would: a new RSA key provider whose priority is above the
+     * default one's, so that Keycloak signs with the new key from now on and publishes both.
+     *
+     * @return the provider's id, for {@link #removeComponent}
+     */
+    public String addSigningKey() {
+        String realmId = jsonString(admin("GET", "/admin/realms/" + REALM, null).body(), "id");
+        HttpResponse<String> created = admin("POST", "/admin/realms/" + REALM + "/components", """
+                {"name":"rotated-%d","providerId":"rsa-generated","providerType":"org.keycloak.keys.KeyProvider",
+                 "parentId":"%s","config":{"priority":["%d"],"enabled":["true"],"active":["true"],
+                 "algorithm":["RS256"],"keySize":["2048"]}}""".formatted(System.nanoTime(), realmId, 1000));
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("Keycloak did not add the key: " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** Removes a component {@link #addSigningKey} added. */
+    public void removeComponent(String id) {
+        admin("DELETE", "/admin/realms/" + REALM + "/components/" + id, null);
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json) {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                            + "/realms/master/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username="
+                            + ADMINISTRATOR + "&password=" + ADMINISTRATOR_PASSWORD)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (token.statusCode() != 200) {
+                throw new IllegalStateException("Keycloak's administrator could not sign in (" + token.statusCode()
+                        + "); was this Keycloak started by KeycloakServer, with a fresh data folder?");
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Authorization", "Bearer " + jsonString(token.body(), "access_token"))
+                    .header("Content-Type", "application/json")
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(json));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String jsonString(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in Keycloak's answer");
+        }
+        return m.group(1);
+    }
+
     private void launch() {
         Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
         // keycloak.log for the test instance, keycloak-<port>.log for others (the demo's: keycloak-8180.log)
@@ -126,6 +194,8 @@ public final class KeycloakServer {
                 .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMINISTRATOR);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMINISTRATOR_PASSWORD);
         long started = System.nanoTime();
         try {
             process = builder.start();
