@@ -8,14 +8,32 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -28,6 +46,14 @@ import com.sun.net.httpserver.HttpServer;
  * sessions ({@code /end-session}, redirecting to {@code post_logout_redirect_uri}). Every request it receives is
  * recorded, and every secret it issued or received is remembered ({@link #secrets()}). An authorization request
  * with {@code login_hint} signs in the user it names, as if that person had typed their name at a login page.
+ *
+ * <p>It is an OpenID provider whose ID tokens validate (OpenID Connect Core 1.0 §2, §3.1.3.7): signed RS256 with an
+ * RSA key it generates at start and publishes at {@code jwks_uri} ({@code /jwks}, RFC 7517 §5), with {@code iss},
+ * {@code sub}, {@code aud} and {@code azp} (the client of the authorization request), {@code exp}, {@code iat},
+ * {@code auth_time}, {@code nonce} (the authorization request's, at login only: §12.2), {@code at_hash} (§3.1.3.6),
+ * {@code preferred_username} and, for users given roles ({@link #grantRoles}), Keycloak's
+ * {@code realm_access.roles}. {@link #forgeIdTokens} makes it issue each kind of bad ID token instead,
+ * {@link #rotateKeys()} changes its signing key, and {@link #answerJwksWith} takes its key set down.
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
 
@@ -49,6 +75,52 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         CUSTOM
     }
 
+    /**
+     * A bad ID token the fake issues instead of the right one ({@link #forgeIdTokens}); each breaks one rule of
+     * OpenID Connect Core 1.0 §3.1.3.7 (or RFC 8725 §2.1 and §3.1) and is otherwise right.
+     */
+    public enum Forgery {
+        /** The right ID token. */
+        NONE,
+        /** A right token with one byte of its RS256 signature flipped. */
+        BAD_SIGNATURE,
+        /** The right claims unsigned: header {@code {"alg":"none"}} and an empty signature (RFC 7519 §6). */
+        ALG_NONE,
+        /**
+         * Algorithm confusion (RFC 8725 §2.1): an HS256 MAC whose key is the public key's encoded bytes (X.509
+         * SubjectPublicKeyInfo, DER), with the {@code kid} of the real key.
+         */
+        HS256_WITH_PUBLIC_KEY,
+        /** Signed RS256 by another key, whose {@code kid} the key set never lists. */
+        UNKNOWN_KID,
+        /** {@code iss} names another issuer. */
+        WRONG_ISS,
+        /** {@code aud} (and {@code azp}) name another client, {@link FakeAuthorizationServer#OTHER_CLIENT}. */
+        WRONG_AUD,
+        /** {@code exp} 10 minutes ago, {@code iat} 20 minutes ago. */
+        EXPIRED,
+        /** {@code iat} 10 minutes ahead, {@code exp} its lifetime after that. */
+        IAT_IN_FUTURE,
+        /** No {@code nonce}, although the authorization request had one. */
+        NO_NONCE,
+        /** A {@code nonce} of its own, not the authorization request's. */
+        WRONG_NONCE,
+        /** An {@code at_hash} of another access token. */
+        WRONG_AT_HASH,
+        /**
+         * On refresh responses only (at login the ID token is right): a properly signed ID token of another
+         * {@code sub}, {@link FakeAuthorizationServer#OTHER_SUBJECT} (§12.2 requires the same).
+         */
+        REFRESH_OTHER_SUB
+    }
+
+    /** The client that {@link Forgery#WRONG_AUD} tokens are issued to. */
+    public static final String OTHER_CLIENT = "another-client";
+    /** The issuer of {@link Forgery#WRONG_ISS} tokens. */
+    public static final String OTHER_ISSUER = "https://attacker.example";
+    /** The {@code sub} of {@link Forgery#REFRESH_OTHER_SUB} tokens. */
+    public static final String OTHER_SUBJECT = "someone-else";
+
     /** A request as received. */
     public record Recorded(String method, String path, String query, Headers headers, String body) {
         /** @return the form body's parameters, decoded (first value of each) */
@@ -69,7 +141,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public record Revocation(String token, String hint, boolean wasLive, String clientId) {
     }
 
-    private record IssuedCode(String clientId, String redirectUri, String challenge, String user) {
+    private record IssuedCode(String clientId, String redirectUri, String challenge, String nonce, Grant grant) {
+    }
+
+    /** Who signed in, to which client, and when: kept with a code and with each refresh token issued from it. */
+    private record Grant(String user, String clientId, Instant authTime) {
     }
 
     private HttpServer server;
@@ -113,9 +189,22 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private volatile String lastIdToken;
 
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
-    private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger refreshGrants = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger refusedRefreshes = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger refreshGrants = new AtomicInteger();
+    private final AtomicInteger refusedRefreshes = new AtomicInteger();
+
+    /** The key that signs ID tokens. */
+    private volatile RSAKey signingKey;
+    /** The keys {@code /jwks} lists: the signing key and, after a rotation, the ones before it. */
+    private final List<RSAKey> publishedKeys = new CopyOnWriteArrayList<>();
+    /** The key of {@link Forgery#UNKNOWN_KID} tokens, never published; made when first needed. */
+    private RSAKey strangerKey;
+    private volatile Forgery forgery = Forgery.NONE;
+    /** The status of {@code /jwks}; anything but 200 comes with an HTML body. */
+    private volatile int jwksStatus = 200;
+    private final AtomicInteger jwksRequests = new AtomicInteger();
+    /** The roles of each user, in {@code realm_access.roles}. */
+    private final Map<String, List<String>> roles = new ConcurrentHashMap<>();
 
     /** A fake on a free port. */
     public FakeAuthorizationServer() throws IOException {
@@ -124,6 +213,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     /** A fake on a fixed port, for configuration that must name it before the test starts. */
     public FakeAuthorizationServer(int fixedPort) throws IOException {
+        signingKey = newKey();
+        publishedKeys.add(signingKey);
         server = start(fixedPort);
         port = server.getAddress().getPort();
         base = "http://127.0.0.1:" + port;
@@ -137,6 +228,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         http.createContext("/userinfo", this::userinfo);
         http.createContext("/revoke", this::revoke);
         http.createContext("/end-session", this::endSession);
+        http.createContext("/jwks", this::jwks);
         http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         http.start();
         return http;
@@ -248,6 +340,77 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The ID tokens it issues from now on until {@link #reset()}: forged this way; {@code null} or
+     * {@link Forgery#NONE}: the right ones. @return this server
+     */
+    public FakeAuthorizationServer forgeIdTokens(Forgery forgery) {
+        this.forgery = forgery == null ? Forgery.NONE : forgery;
+        return this;
+    }
+
+    /**
+     * The roles of a user, put into its ID tokens as Keycloak does ({@code "realm_access":{"roles":[...]}}); no
+     * roles: none, and no {@code realm_access} claim (the default). Kept across {@link #reset()}, like
+     * {@link #signInAs}. @return this server
+     */
+    public FakeAuthorizationServer grantRoles(String user, String... roles) {
+        if (roles.length == 0) {
+            this.roles.remove(user);
+        } else {
+            this.roles.put(user, List.of(roles));
+        }
+        return this;
+    }
+
+    /**
+     * A new signing key (a new {@code kid}) signs every ID token from now on; the key set lists it and keeps the
+     * keys before it, as a provider does while tokens signed with them may still be in use ({@link #dropOldKeys()}).
+     * @return this server
+     */
+    public FakeAuthorizationServer rotateKeys() {
+        return rotateKeys(true);
+    }
+
+    /**
+     * A new signing key (a new {@code kid}) signs every ID token from now on; the key set lists it, and the keys
+     * before it only if {@code keepOldKeys}. @return this server
+     */
+    public synchronized FakeAuthorizationServer rotateKeys(boolean keepOldKeys) {
+        RSAKey next = newKey();
+        if (!keepOldKeys) {
+            publishedKeys.clear();
+        }
+        publishedKeys.add(0, next);
+        signingKey = next;
+        return this;
+    }
+
+    /** The key set lists the signing key only, not the keys before a {@link #rotateKeys()}. @return this server */
+    public synchronized FakeAuthorizationServer dropOldKeys() {
+        publishedKeys.retainAll(List.of(signingKey));
+        return this;
+    }
+
+    /** @return the {@code kid} of the key that signs ID tokens now */
+    public String signingKeyId() {
+        return signingKey.getKeyID();
+    }
+
+    /** The status of {@code /jwks} (default 200); anything but 200 comes with an HTML body. @return this server */
+    public FakeAuthorizationServer answerJwksWith(int jwksStatus) {
+        this.jwksStatus = jwksStatus;
+        return this;
+    }
+
+    /**
+     * @return how many requests {@code /jwks} received since this server started ({@link #reset()} does not count
+     *     them anew; {@code requests("/jwks")} are those since the last reset)
+     */
+    public int jwksRequests() {
+        return jwksRequests.get();
+    }
+
     /** @return the issuer, {@code http://127.0.0.1:PORT} */
     public String issuer() {
         return base;
@@ -263,7 +426,14 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return requests.stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /**
+     * Restores the defaults of every fault: the right ID tokens, a key set that answers, the token endpoint
+     * normal, tokens for 300 s. Its keys, users and roles, client secret and counts of {@link #jwksRequests()}
+     * stay.
+     */
     public void reset() {
+        forgery = Forgery.NONE;
+        jwksStatus = 200;
         requests.clear();
         refreshGrants.set(0);
         refusedRefreshes.set(0);
@@ -291,8 +461,22 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         send(exchange, 200, "application/json", """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
                  "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"],
-                 "revocation_endpoint":"%1$s/revoke","end_session_endpoint":"%1$s/end-session"}
+                 "revocation_endpoint":"%1$s/revoke","end_session_endpoint":"%1$s/end-session",
+                 "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
+                 "id_token_signing_alg_values_supported":["RS256"]}
                 """.formatted(base));
+    }
+
+    /** The public keys (RFC 7517 §5), or an HTML error page when {@link #answerJwksWith} says so. */
+    private void jwks(HttpExchange exchange) throws IOException {
+        record(exchange, "");
+        jwksRequests.incrementAndGet();
+        int status = jwksStatus;
+        if (status != 200) {
+            send(exchange, status, "text/html", "<html><body>Service unavailable</body></html>");
+            return;
+        }
+        send(exchange, 200, "application/json", new JWKSet(List.<JWK>copyOf(publishedKeys)).toString(true));
     }
 
     private void authorize(HttpExchange exchange) throws IOException {
@@ -313,8 +497,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         } else {
             String code = UUID.randomUUID().toString();
             secrets.add(code);
-            codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge"),
-                    q.getOrDefault("login_hint", user)));
+            codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge"), q.get("nonce"),
+                    new Grant(q.getOrDefault("login_hint", user), q.get("client_id"), Instant.now())));
             target = redirectUri + "?code=" + enc(code) + "&state=" + enc(state);
         }
         exchange.getResponseHeaders().set("Location", target);
@@ -366,7 +550,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
             return;
         }
-        sendTokens(exchange, issued.user());
+        sendTokens(exchange, issued.grant(), issued.nonce(), false);
     }
 
     private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
@@ -376,24 +560,24 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             send(exchange, 400, "application/json", "{\"error\":\"" + refreshError + "\"}");
             return;
         }
-        String owner = refreshTokens.remove(String.valueOf(form.get("refresh_token"))); // rotation: one use
-        if (owner == null) {
+        Grant grant = refreshTokens.remove(String.valueOf(form.get("refresh_token"))); // rotation: one use
+        if (grant == null) {
             refusedRefreshes.incrementAndGet();
             send(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token not valid\"}");
             return;
         }
-        sendTokens(exchange, owner);
+        sendTokens(exchange, grant, null, true); // OpenID Connect Core 1.0 §12.2: no nonce in a refreshed ID token
     }
 
-    private void sendTokens(HttpExchange exchange, String owner) throws IOException {
+    private void sendTokens(HttpExchange exchange, Grant grant, String nonce, boolean refresh) throws IOException {
         String accessToken = "at-" + UUID.randomUUID();
         String refreshToken = "rt-" + UUID.randomUUID();
-        String idToken = idToken(owner);
+        String idToken = idToken(grant, nonce, accessToken, refresh);
         secrets.addAll(List.of(accessToken, idToken));
-        accessTokens.put(accessToken, owner);
+        accessTokens.put(accessToken, grant.user());
         if (issueRefreshToken) {
             secrets.add(refreshToken);
-            refreshTokens.put(refreshToken, owner);
+            refreshTokens.put(refreshToken, grant);
         }
         lastIdToken = idToken;
         send(exchange, 200, "application/json", """
@@ -403,12 +587,108 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                         issueRefreshToken ? "\"refresh_token\":\"" + refreshToken + "\"," : "", idToken));
     }
 
-    /** An unsigned JWT ({@code alg: none}) with this server as issuer and a unique {@code jti}. */
-    private String idToken(String owner) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString("{\"iss\":\"%s\",\"sub\":\"%s\",\"jti\":\"%s\"}"
-                        .formatted(base, owner, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)) + ".";
+    /**
+     * An ID token (OpenID Connect Core 1.0 §2) for {@code grant}, signed RS256 by the signing key, or forged as
+     * {@link #forgeIdTokens} says.
+     *
+     * @param nonce the authorization request's {@code nonce}, {@code null} if it had none or for a refresh
+     * @param accessToken the access token of the same response, for {@code at_hash}
+     */
+    private String idToken(Grant grant, String nonce, String accessToken, boolean refresh) {
+        Forgery forge = forgery;
+        Instant now = Instant.now();
+        Instant issuedAt = switch (forge) {
+            case EXPIRED -> now.minusSeconds(20 * 60);
+            case IAT_IN_FUTURE -> now.plusSeconds(10 * 60);
+            default -> now;
+        };
+        Instant expires = forge == Forgery.EXPIRED ? now.minusSeconds(10 * 60) : issuedAt.plusSeconds(expiresIn);
+        String subject = forge == Forgery.REFRESH_OTHER_SUB && refresh ? OTHER_SUBJECT : grant.user();
+        String audience = forge == Forgery.WRONG_AUD ? OTHER_CLIENT : grant.clientId();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(forge == Forgery.WRONG_ISS ? OTHER_ISSUER : base)
+                .subject(subject)
+                .audience(audience)
+                .claim("azp", audience)
+                .expirationTime(Date.from(expires))
+                .issueTime(Date.from(issuedAt))
+                .claim("auth_time", grant.authTime().getEpochSecond()) // §12.2: the time of the original login
+                .jwtID(UUID.randomUUID().toString())
+                .claim("preferred_username", subject)
+                .claim("at_hash", atHash(forge == Forgery.WRONG_AT_HASH ? "at-" + UUID.randomUUID() : accessToken));
+        if (forge == Forgery.WRONG_NONCE) {
+            claims.claim("nonce", UUID.randomUUID().toString());
+        } else if (nonce != null && forge != Forgery.NO_NONCE) {
+            claims.claim("nonce", nonce);
+        }
+        List<String> granted = roles.get(subject);
+        if (granted != null) {
+            claims.claim("realm_access", Map.of("roles", granted));
+        }
+        JWTClaimsSet claimSet = claims.build();
+        try {
+            return switch (forge) {
+                case ALG_NONE -> new PlainJWT(claimSet).serialize();
+                case HS256_WITH_PUBLIC_KEY -> {
+                    RSAKey key = signingKey;
+                    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID())
+                            .type(JOSEObjectType.JWT).build(), claimSet);
+                    jwt.sign(new MACSigner(key.toRSAPublicKey().getEncoded()));
+                    yield jwt.serialize();
+                }
+                case UNKNOWN_KID -> signed(strangerKey(), claimSet);
+                case BAD_SIGNATURE -> flipSignatureByte(signed(signingKey, claimSet));
+                default -> signed(signingKey, claimSet);
+            };
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String signed(RSAKey key, JWTClaimsSet claims) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    /** The same JWS with the middle byte of its signature inverted. */
+    private static String flipSignatureByte(String jws) {
+        int dot = jws.lastIndexOf('.');
+        byte[] signature = Base64.getUrlDecoder().decode(jws.substring(dot + 1));
+        signature[signature.length / 2] ^= (byte) 0xFF;
+        return jws.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+    }
+
+    /**
+     * @return {@code at_hash} of an access token for RS256: the base64url encoding of the left half of its ASCII
+     *     octets' SHA-256 (OpenID Connect Core 1.0 §3.1.3.6)
+     */
+    public static String atHash(String accessToken) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, digest.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized RSAKey strangerKey() {
+        if (strangerKey == null) {
+            strangerKey = newKey();
+        }
+        return strangerKey;
+    }
+
+    /** An RSA 2048 signing key with a random {@code kid}. */
+    private static RSAKey newKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -423,7 +703,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return all;
     }
 
-    /** @return the ID token issued last */
+    /** @return the ID token issued last (forged or not) */
     public String lastIdToken() {
         return lastIdToken;
     }

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Looks for secrets in text a user or an operator can see: each secret as it is, percent-encoded, Base64 and
- * Base64url encoded (with and without padding), and, for a JWT, its payload on its own.
+ * Base64url encoded (with and without padding), and, for a JWT, its payload and its signature on their own (its
+ * header, the same for every token of one key, is no secret).
  */
 public final class Leaks {
 
@@ -38,6 +39,9 @@ public final class Leaks {
         String[] jwt = secret.split("\\.");
         if (jwt.length >= 2) {
             forms.add(jwt[1]); // the claims, which hold a unique jti
+        }
+        if (jwt.length == 3 && !jwt[2].isEmpty()) {
+            forms.add(jwt[2]); // the signature, unique to the token
         }
         return forms;
     }
