@@ -64,7 +64,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertEquals(fake.issuer() + "/authorize", location.getScheme() + "://" + location.getAuthority() + location.getPath());
         Map<String, String> q = query(location);
         assertEquals(List.of("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
-                "code_challenge_method"), List.copyOf(q.keySet()));
+                "code_challenge_method", "nonce"), List.copyOf(q.keySet()));
         assertEquals("code", q.get("response_type"));
         assertEquals("public-app", q.get("client_id"));
         assertEquals(url("oauth/callback"), q.get("redirect_uri"));
@@ -72,6 +72,7 @@ class PublicClientIT extends AgainstFakeServer {
         assertTrue(q.get("state").matches("[A-Za-z0-9_-]{43}"), q.get("state"));
         assertTrue(q.get("code_challenge").matches("[A-Za-z0-9_-]{43}"), q.get("code_challenge"));
         assertEquals("S256", q.get("code_challenge_method"));
+        assertTrue(q.get("nonce").matches("[A-Za-z0-9_-]{43}"), "openid in the scope: a nonce, " + q.get("nonce"));
     }
 
     @Test
