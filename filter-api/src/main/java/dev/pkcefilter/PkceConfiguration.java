@@ -143,4 +143,10 @@ public @interface PkceConfiguration {
 
     /** @return {@code pkce.roles-source}: the token the roles are read from, {@code id_token} (default) or {@code access_token} */
     String rolesSource() default "";
+
+    /**
+     * @return {@code pkce.userinfo-claims}: ask the userinfo endpoint once at login and add its claims to the ID
+     *         token's, for the name, the roles and {@link SignedInUser#claims()} (default {@code false})
+     */
+    boolean userinfoClaims() default false;
 }

@@ -16,6 +16,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.pkcefilter.it.app.SessionSizeServlet;
 import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
@@ -35,7 +36,8 @@ class IdentityKeycloakIT {
 
     @Deployment(testable = false)
     static WebArchive example() {
-        return ExampleWar.withContextParams(Map.of("pkce.issuer", KeycloakServer.forTests().issuer()));
+        return ExampleWar.withContextParams(Map.of("pkce.issuer", KeycloakServer.forTests().issuer()))
+                .addClass(SessionSizeServlet.class);
     }
 
     @Test
@@ -93,6 +95,21 @@ class IdentityKeycloakIT {
         } finally {
             KeycloakServer.forTests().removeComponent(key);
         }
+    }
+
+    /** Issue 14: the session stays under 4 KB with Keycloak's tokens and the verified user. */
+    @Test
+    void theSessionOfASignedInUserStaysUnder4KB() {
+        BrowserlessClient browser = new BrowserlessClient();
+        Result me = browser.loginAtKeycloak(app("app/me"), KeycloakServer.USER, KeycloakServer.PASSWORD);
+        assertEquals(200, me.status(), () -> me.hops() + "\n" + me.body());
+
+        String size = browser.get(app("public/session-size"), BrowserlessClient.XHR).body();
+        java.util.regex.Matcher bytes = Pattern.compile("\"bytes\":(\\d+)").matcher(size);
+        assertTrue(bytes.find(), size);
+        System.out.println("IdentityKeycloakIT: pkce-filter's session attributes after alice's login (Keycloak's"
+                + " tokens for openid profile email, her verified user with roles): " + bytes.group(1) + " bytes");
+        assertTrue(Integer.parseInt(bytes.group(1)) < 4096, size);
     }
 
     private static void assertJson(String body, String regex) {

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * An {@link HttpClient} whose every request is answered at once, in the calling thread, with one fixed JSON body
+ * (and the issuer's keys for a path ending in {@code /jwks})
  * fed through the caller's own body subscriber: the callback benchmark then measures pkce-filter's work around
  * the token request (building it, reading and storing the answer) without any network or server time.
  */
@@ -34,9 +35,16 @@ final class InstantTokenEndpoint extends HttpClient {
             (name, value) -> true);
 
     private final byte[] body;
+    /** The answer to a request whose path ends in {@code /jwks}: the issuer's keys. */
+    private final byte[] jwks;
 
     InstantTokenEndpoint(String body) {
+        this(body, "{\"keys\":[]}");
+    }
+
+    InstantTokenEndpoint(String body, String jwks) {
         this.body = body.getBytes(StandardCharsets.UTF_8);
+        this.jwks = jwks.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -67,7 +75,7 @@ final class InstantTokenEndpoint extends HttpClient {
             public void cancel() {
             }
         });
-        subscriber.onNext(List.of(ByteBuffer.wrap(body)));
+        subscriber.onNext(List.of(ByteBuffer.wrap(request.uri().getPath().endsWith("/jwks") ? jwks : body)));
         subscriber.onComplete();
         T value = subscriber.getBody().toCompletableFuture().join();
         return CompletableFuture.completedFuture(new Answer<>(request, value));

@@ -1,5 +1,7 @@
 package dev.pkcefilter.impl.web;
 
+import dev.pkcefilter.impl.testing.TestIssuer;
+
 import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -33,8 +35,12 @@ import org.openjdk.jmh.annotations.Setup;
  *   <li>{@link #loggedInWithPublicPaths}: the same with {@code pkce.public-paths} set, which is checked first;</li>
  *   <li>{@link #startLogin}: a page navigation without a session: new state and verifier, pending login stored,
  *       302 to the authorization endpoint;</li>
+ *   <li>{@link #loggedInVerifiedUser}: a signed-in request of a user whose ID token was verified: the same, and the
+ *       request wrapper that gives the container's {@code getUserPrincipal()} and {@code isUserInRole};</li>
  *   <li>{@link #callback}: the callback with code and state: pending login taken, token request built and sent,
- *       a Keycloak-sized token response read, session id changed, tokens stored, 302 back.</li>
+ *       a Keycloak-sized token response read, its RS256 ID token verified (keys already fetched), session id
+ *       changed, tokens stored, 302 back;</li>
+ *   <li>{@link #verifyIdToken}: the ID token's checks alone, the part of {@link #callback} that identity adds.</li>
  * </ul>
  * Run with {@code mvn -Pbench -DskipTests verify} (with {@code -prof gc} for bytes per operation).
  */
@@ -44,6 +50,7 @@ import org.openjdk.jmh.annotations.Setup;
 public class PkceFilterBenchmark {
 
     private static final String SCOPE = "openid profile email";
+    private static final URI ISSUER = URI.create("http://localhost:8180/realms/shop");
     private static final String STATE_VALUE = "callback-state-0123456789-0123456789-0123456789";
 
     private PkceContext context;
@@ -53,6 +60,10 @@ public class PkceFilterBenchmark {
     private final FilterChain chain = (request, response) -> { };
 
     private final BenchHttp.Request loggedInRequest = new BenchHttp.Request();
+    private final BenchHttp.Request verifiedUserRequest = new BenchHttp.Request();
+    private dev.pkcefilter.impl.identity.IdTokenValidator validator;
+    private TokenResponse tokenResponse;
+    private dev.pkcefilter.impl.protocol.ProviderMetadata metadata;
     private final BenchHttp.Response loggedInResponse = new BenchHttp.Response();
     private final BenchHttp.Request newVisitor = new BenchHttp.Request();
     private final BenchHttp.Response newVisitorResponse = new BenchHttp.Response();
@@ -64,10 +75,11 @@ public class PkceFilterBenchmark {
     public void setUp() throws ServletException {
         RecordingCdi.installWithoutObservers();
         String tokenJson = keycloakSizedTokenResponse();
-        context = context(List.of(), new InstantTokenEndpoint(tokenJson));
+        String jwks = TestIssuer.SHARED.jwks();
+        context = context(List.of(), new InstantTokenEndpoint(tokenJson, jwks));
         filter = FakeHttp.initializedFilter(context);
         filterWithPublicPaths = FakeHttp.initializedFilter(context(List.of("/public/*", "*.css", "/health"),
-                new InstantTokenEndpoint(tokenJson)));
+                new InstantTokenEndpoint(tokenJson, jwks)));
         callbackHandler = context.callbackHandler();
 
         TokenSet tokens = TokenSet.from(TokenResponse.parse(context.jsonb(),
@@ -75,6 +87,24 @@ public class PkceFilterBenchmark {
         loggedInRequest.session = new BenchHttp.Session("signed-in");
         context.store().storeTokens(loggedInRequest.session, tokens);
         loggedInRequest.headers.put("Accept", "text/html");
+        verifiedUserRequest.session = new BenchHttp.Session("verified");
+        context.store().storeTokens(verifiedUserRequest.session, TokenSet.from(TokenResponse.parse(context.jsonb(),
+                tokenJson.replace("\"expires_in\":300", "\"expires_in\":86400"), Instant.now()), SCOPE, Instant.now(),
+                new dev.pkcefilter.impl.session.VerifiedUser(ISSUER.toString(), "f5e2d6a8-3c1b-4e9f-9a7d-2b8c4d6e1f03",
+                        "alice", List.of("admin", "offline_access", "default-roles-shop"))));
+        verifiedUserRequest.headers.put("Accept", "text/html");
+
+        validator = new dev.pkcefilter.impl.identity.IdTokenValidator(new dev.pkcefilter.impl.identity.IssuerKeys(
+                new dev.pkcefilter.impl.protocol.BoundedHttp(new InstantTokenEndpoint(tokenJson, jwks),
+                        java.time.Duration.ofSeconds(10)), Clock.systemUTC()), "shop", java.util.Optional.empty(),
+                context.config().identity(), Clock.systemUTC());
+        tokenResponse = TokenResponse.parse(context.jsonb(), tokenJson, Instant.now());
+        metadata = context.endpoints().get();
+        try {
+            validator.atLogin(tokenResponse, metadata, java.util.Optional.empty()); // fetches the keys once
+        } catch (dev.pkcefilter.impl.identity.IdTokenException e) {
+            throw new IllegalStateException(e);
+        }
 
         newVisitor.createsSession = true;
         newVisitor.headers.put("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
@@ -106,6 +136,17 @@ public class PkceFilterBenchmark {
     }
 
     @Benchmark
+    public Object loggedInVerifiedUser() throws IOException, ServletException {
+        filter.doFilter(verifiedUserRequest, loggedInResponse, chain);
+        return verifiedUserRequest.getAttribute(PkceFilter.TOKENS_ATTRIBUTE);
+    }
+
+    @Benchmark
+    public Object verifyIdToken() throws dev.pkcefilter.impl.identity.IdTokenException {
+        return validator.atLogin(tokenResponse, metadata, java.util.Optional.empty());
+    }
+
+    @Benchmark
     public String startLogin() throws IOException, ServletException {
         newVisitor.session = null;
         filter.doFilter(newVisitor, newVisitorResponse, chain);
@@ -124,21 +165,32 @@ public class PkceFilterBenchmark {
 
     private static PkceContext context(List<String> publicPaths, InstantTokenEndpoint tokenEndpoint) {
         URI server = URI.create("http://localhost:8180/realms/shop/protocol/openid-connect/");
-        return new PkceContext(ClientConfiguration.builder()
+        return new PkceContext(ClientConfiguration.builder().issuer(ISSUER)
                 .authorizationEndpoint(server.resolve("auth")).tokenEndpoint(server.resolve("token"))
+                .jwksUri(java.util.Optional.of(server.resolve("certs/jwks")))
                 .clientId("shop").scope(SCOPE).publicPaths(publicPaths).build(), Clock.systemUTC(), tokenEndpoint,
                 false);
     }
 
     /**
      * A token response the size of Keycloak's for a user with {@code openid profile email}: RS256 access and ID
-     * tokens of about 1.4 and 1.2 KB, an HS512 refresh token of about 0.7 KB (random content, real lengths).
+     * tokens of about 1.4 and 1.2 KB, an HS512 refresh token of about 0.7 KB (random content, real lengths); the ID
+     * token is a real one, signed RS256 by {@link TestIssuer#SHARED} with Keycloak's claims, valid for a day.
      */
     static String keycloakSizedTokenResponse() {
         SecureRandom random = new SecureRandom();
+        Instant now = Instant.now();
+        String idToken = TestIssuer.SHARED.sign(new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(ISSUER.toString())
+                .audience("shop").subject("f5e2d6a8-3c1b-4e9f-9a7d-2b8c4d6e1f03")
+                .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(86_400)))
+                .claim("azp", "shop").claim("typ", "ID").claim("auth_time", now.getEpochSecond())
+                .claim("session_state", java.util.UUID.randomUUID().toString()).claim("acr", "1")
+                .claim("email_verified", true).claim("name", "Alice Liddell").claim("preferred_username", "alice")
+                .claim("given_name", "Alice").claim("family_name", "Liddell").claim("email", "alice@example.org")
+                .build());
         return "{\"access_token\":\"" + jwt(random, 1050) + "\",\"expires_in\":300,\"refresh_expires_in\":1800,"
                 + "\"refresh_token\":\"" + jwt(random, 420) + "\",\"token_type\":\"Bearer\",\"id_token\":\""
-                + jwt(random, 860) + "\",\"not-before-policy\":0,\"session_state\":\"" + java.util.UUID.randomUUID()
+                + idToken + "\",\"not-before-policy\":0,\"session_state\":\"" + java.util.UUID.randomUUID()
                 + "\",\"scope\":\"" + SCOPE + "\"}";
     }
 

@@ -163,9 +163,10 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param principalClaim the claim that names the user; empty for {@code preferred_username}, then {@code sub}
      * @param rolesClaim the dotted path to the roles in the claims, such as {@code realm_access.roles}; empty for none
      * @param rolesSource which token's claims {@code rolesClaim} is read from
+     * @param userinfoClaims whether the userinfo endpoint is asked once at login, its claims added to the ID token's
      */
     public record Identity(Duration clockSkew, List<String> idTokenAlgorithms, Optional<String> principalClaim,
-                           Optional<String> rolesClaim, RolesSource rolesSource) {
+                           Optional<String> rolesClaim, RolesSource rolesSource, boolean userinfoClaims) {
         public Identity {
             Objects.requireNonNull(clockSkew, "clockSkew");
             idTokenAlgorithms = List.copyOf(idTokenAlgorithms);
@@ -215,6 +216,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private Optional<String> principalClaim = Optional.empty();
         private Optional<String> rolesClaim = Optional.empty();
         private RolesSource rolesSource = RolesSource.ID_TOKEN;
+        private boolean userinfoClaims;
 
         private Builder() {
         }
@@ -390,6 +392,11 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder userinfoClaims(boolean value) {
+            userinfoClaims = value;
+            return this;
+        }
+
         /** @throws NullPointerException without a client id */
         public ClientConfiguration build() {
             ClientAuthMethod auth = clientAuth != null ? clientAuth
@@ -401,7 +408,8 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
                             acceptedTokenTypes, apiOrigins),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
                     new Timeouts(refreshSkew, loginTimeout, httpTimeout),
-                    new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource));
+                    new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource,
+                            userinfoClaims));
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.HttpUrls;
+import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
@@ -77,6 +78,13 @@ public final class ConfigurationLoader {
                     + " or both " + ConfigKey.AUTHORIZATION_ENDPOINT.key() + " and " + ConfigKey.TOKEN_ENDPOINT.key());
         }
 
+        if (issuer.isEmpty() && !hasUrlProblem(ConfigKey.ISSUER)
+                && AuthorizationRequest.isOpenId(get(ConfigKey.SCOPE).orElse("").trim().replaceAll("\\s+", " "))) {
+            problems.add(ConfigKey.SCOPE.key() + " has openid, so the ID token that comes back is checked against the"
+                    + " issuer (OpenID Connect Core 1.0 §3.1.3.7): set " + ConfigKey.ISSUER.key()
+                    + " (with explicit endpoints too)");
+        }
+
         Optional<String> clientId = get(ConfigKey.CLIENT_ID);
         if (clientId.isEmpty()) {
             problems.add(ConfigKey.CLIENT_ID.key() + " is missing: " + ConfigKey.CLIENT_ID.howToSet());
@@ -120,6 +128,7 @@ public final class ConfigurationLoader {
         ClientConfiguration.RolesSource rolesSource = parse(ConfigKey.ROLES_SOURCE,
                 ClientConfiguration.RolesSource.ID_TOKEN, v -> Arrays.stream(ClientConfiguration.RolesSource.values())
                         .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
+        boolean userinfoClaims = bool(ConfigKey.USERINFO_CLAIMS);
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (!problems.isEmpty()) {
@@ -145,6 +154,7 @@ public final class ConfigurationLoader {
                 .refreshSkew(refreshSkew).loginTimeout(loginTimeout).httpTimeout(httpTimeout)
                 .jwksUri(jwksUri).clockSkew(clockSkew).idTokenAlgorithms(idTokenAlgorithms)
                 .principalClaim(principalClaim).rolesClaim(rolesClaim).rolesSource(rolesSource)
+                .userinfoClaims(userinfoClaims)
                 .build();
     }
 
@@ -381,8 +391,7 @@ public final class ConfigurationLoader {
      * WARNING at every start names them instead.
      */
     private boolean allowInsecureHttp() {
-        boolean allowed = parse(ConfigKey.ALLOW_INSECURE_HTTP, false, v -> v.equalsIgnoreCase("true")
-                ? Optional.of(true) : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
+        boolean allowed = bool(ConfigKey.ALLOW_INSECURE_HTTP);
         if (allowed) {
             return true;
         }
@@ -391,6 +400,12 @@ public final class ConfigurationLoader {
                 + " text (RFC 6749 §10.9). Use https, or set " + ConfigKey.ALLOW_INSECURE_HTTP.key()
                 + "=true for development"));
         return false;
+    }
+
+    /** {@code true} or {@code false}, in any case; unset is {@code false}. */
+    private boolean bool(ConfigKey key) {
+        return parse(key, false, v -> v.equalsIgnoreCase("true") ? Optional.of(true)
+                : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
     }
 
     /**

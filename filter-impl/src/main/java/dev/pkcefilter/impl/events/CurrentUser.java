@@ -1,11 +1,15 @@
 package dev.pkcefilter.impl.events;
 
 import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.SignedInUser;
 import dev.pkcefilter.impl.protocol.IdTokenClaims;
+import dev.pkcefilter.impl.protocol.JsonObjects;
 import dev.pkcefilter.impl.session.TokenSet;
 import dev.pkcefilter.impl.session.VerifiedUser;
 import jakarta.json.bind.Jsonb;
@@ -27,12 +31,22 @@ public final class CurrentUser implements SignedInUser {
         this.jsonb = jsonb;
     }
 
-    /** @return the claims of a session's ID token when it was verified, else none */
+    /**
+     * @return the claims of a session's ID token when it was verified, and those of the login's userinfo answer
+     *         when one was kept (they win); else none
+     */
     static Map<String, Object> verifiedClaims(TokenSet tokens, Jsonb jsonb) {
         if (tokens == null || tokens.user().isEmpty()) {
             return Map.of();
         }
-        return tokens.idToken().map(idToken -> IdTokenClaims.read(jsonb, idToken)).orElse(Map.of());
+        Map<String, Object> idToken = tokens.idToken().map(t -> IdTokenClaims.read(jsonb, t)).orElse(Map.of());
+        Optional<String> userinfo = tokens.user().get().keptUserinfo();
+        if (userinfo.isEmpty()) {
+            return idToken;
+        }
+        Map<String, Object> all = new LinkedHashMap<>(idToken);
+        JsonObjects.parse(jsonb, userinfo.get()).ifPresent(all::putAll);
+        return Collections.unmodifiableMap(all);
     }
 
     @Override

@@ -31,6 +31,7 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.JSONObjectUtils;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.ClientSecret;
@@ -131,8 +132,41 @@ public final class IdTokenValidator {
         if (!before.issuer().equals(claims.getIssuer()) || !before.subject().equals(claims.getSubject())) {
             throw invalid("names another user (sub) than the session's login (OpenID Connect Core 1.0 §12.2)");
         }
-        VerifiedUser refreshed = user(claims, tokens.accessToken(), issuer, metadata);
-        return new VerifiedUser(before.issuer(), before.subject(), before.name(), refreshed.roles());
+        Map<String, Object> all = claims.toJSONObject();
+        before.keptUserinfo().ifPresent(json -> all.putAll(parseKept(json)));
+        List<String> roles = identity.rolesSource() == ClientConfiguration.RolesSource.ACCESS_TOKEN
+                ? accessTokenRoles(tokens.accessToken(), issuer, metadata) : roles(all);
+        return before.withRoles(roles);
+    }
+
+    /**
+     * The user of a login with the claims of its userinfo answer added (OpenID Connect Core 1.0 §5.3.2): the name
+     * and roles are read again from both, the answer's claims winning.
+     *
+     * @param user the user the verified ID token names
+     * @param tokens the login's token response
+     * @param metadata the issuer's metadata
+     * @param userinfo the userinfo answer, whose {@code sub} was checked
+     * @return the user
+     * @throws IdTokenException when the ID token can no longer be read (it was verified a moment before)
+     */
+    public VerifiedUser withUserinfo(VerifiedUser user, TokenResponse tokens, ProviderMetadata metadata,
+                                     UserinfoClient.Userinfo userinfo) throws IdTokenException {
+        Map<String, Object> all = claims(signed(tokens.idToken().orElseThrow(), identity.idTokenAlgorithms()))
+                .toJSONObject();
+        all.putAll(userinfo.claims());
+        VerifiedUser merged = user(all, user.issuer(), user.subject(), tokens.accessToken(), issuer(metadata),
+                metadata);
+        return new VerifiedUser(user.issuer(), user.subject(), merged.name(), merged.roles(),
+                userinfo.kept().orElse(null));
+    }
+
+    private static Map<String, Object> parseKept(String json) {
+        try {
+            return JSONObjectUtils.parse(json);
+        } catch (ParseException e) {
+            return Map.of(); // written by this class from a JSON object: cannot happen
+        }
     }
 
     private static URI issuer(ProviderMetadata metadata) throws IdTokenException {
@@ -265,13 +299,16 @@ public final class IdTokenValidator {
     }
 
     private VerifiedUser user(JWTClaimsSet claims, String accessToken, URI issuer, ProviderMetadata metadata) {
-        Map<String, Object> all = claims.toJSONObject();
+        return user(claims.toJSONObject(), claims.getIssuer(), claims.getSubject(), accessToken, issuer, metadata);
+    }
+
+    private VerifiedUser user(Map<String, Object> all, String iss, String sub, String accessToken, URI issuer,
+                              ProviderMetadata metadata) {
         String name = identity.principalClaim().map(claim -> Claims.string(all, claim))
                 .orElseGet(() -> Claims.string(all, "preferred_username"));
         List<String> roles = identity.rolesSource() == ClientConfiguration.RolesSource.ACCESS_TOKEN
                 ? accessTokenRoles(accessToken, issuer, metadata) : roles(all);
-        return new VerifiedUser(claims.getIssuer(), claims.getSubject(),
-                name == null || name.isEmpty() ? claims.getSubject() : name, roles);
+        return new VerifiedUser(iss, sub, name == null || name.isEmpty() ? sub : name, roles);
     }
 
     /** The roles of an access token that is a JWT the issuer's keys verify; none otherwise, with a warning. */

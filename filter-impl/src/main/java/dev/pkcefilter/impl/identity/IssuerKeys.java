@@ -66,7 +66,7 @@ public final class IssuerKeys {
      * @param header the token's header
      * @return the candidate keys, public parts only; empty when the issuer publishes none that fits, even after
      *         fetching its set once more
-     * @throws IdTokenException ({@code KEYS_UNAVAILABLE}) when no set could be fetched and none is known
+     * @throws IdTokenException ({@code UNAVAILABLE}) when no set could be fetched and none is known
      */
     public synchronized List<JWK> candidates(URI jwksUri, JWSHeader header) throws IdTokenException {
         long now = clock.millis();
@@ -99,7 +99,7 @@ public final class IssuerKeys {
     private boolean fetch(URI jwksUri, long now) throws IdTokenException {
         boolean known = keys != null && jwksUri.equals(fetchedFrom);
         if (!known && now - failedAt < FAILURE_BACK_OFF.toMillis()) {
-            throw new IdTokenException(IdTokenException.Failure.KEYS_UNAVAILABLE, "The issuer's keys at "
+            throw new IdTokenException(IdTokenException.Failure.UNAVAILABLE, "The issuer's keys at "
                     + HttpUrls.forLog(jwksUri) + " could not be fetched a moment ago; tried again in a few seconds");
         }
         fetches++;
@@ -107,7 +107,7 @@ public final class IssuerKeys {
             BoundedHttp.Response response = http.send(HttpRequest.newBuilder(jwksUri).timeout(http.timeout())
                     .header("Accept", "application/json, application/jwk-set+json").GET().build());
             if (response.status() != 200) {
-                throw new IdTokenException(IdTokenException.Failure.KEYS_UNAVAILABLE, "The issuer's keys at "
+                throw new IdTokenException(IdTokenException.Failure.UNAVAILABLE, "The issuer's keys at "
                         + HttpUrls.forLog(jwksUri) + " answered HTTP " + response.status());
             }
             JWKSet set = JWKSet.parse(response.body()).toPublicJWKSet();
@@ -117,10 +117,10 @@ public final class IssuerKeys {
             LOG.log(Level.DEBUG, () -> "Fetched the issuer's key set: " + set.getKeys().size() + " keys");
             return true;
         } catch (TransportException e) {
-            return failed(known, now, new IdTokenException(IdTokenException.Failure.KEYS_UNAVAILABLE,
+            return failed(known, now, new IdTokenException(IdTokenException.Failure.UNAVAILABLE,
                     "The issuer's keys at " + HttpUrls.forLog(jwksUri) + " " + e.getMessage(), e));
         } catch (ParseException e) {
-            return failed(known, now, new IdTokenException(IdTokenException.Failure.KEYS_UNAVAILABLE,
+            return failed(known, now, new IdTokenException(IdTokenException.Failure.UNAVAILABLE,
                     "The issuer's keys at " + HttpUrls.forLog(jwksUri) + " are not a JWK set (RFC 7517 §5)", null));
         } catch (IdTokenException e) {
             return failed(known, now, e);

@@ -17,7 +17,7 @@ import jakarta.json.bind.Jsonb;
  * the same. Numbers are handed out only when their digits and exponent are bounded (see {@link #number}), so that
  * no caller formats or converts a value such as {@code 1e999999999} (RFC 8259 §9 lets a parser set such limits).
  */
-final class JsonObjects {
+public final class JsonObjects {
 
     /** The deepest nesting read; real OAuth and OpenID Connect messages nest three or four levels. */
     static final int MAX_DEPTH = 32;
@@ -77,7 +77,7 @@ final class JsonObjects {
     }
 
     /** @return the body as a JSON object, or empty when it is not one or passes a bound */
-    static Optional<Map<String, Object>> parse(Jsonb jsonb, String body) {
+    public static Optional<Map<String, Object>> parse(Jsonb jsonb, String body) {
         try {
             return Optional.of(read(jsonb, body, "the body"));
         } catch (InvalidResponseException e) {

@@ -121,7 +121,7 @@ public final class RefreshExchange {
                 VerifiedUser user = validator.atRefresh(response, metadata, current.user().get());
                 return new Renewed(current.refreshedBy(response, clock.instant(), user));
             } catch (IdTokenException e) {
-                if (e.failure() == IdTokenException.Failure.KEYS_UNAVAILABLE) {
+                if (e.failure() == IdTokenException.Failure.UNAVAILABLE) {
                     LOG.log(Level.WARNING, e.getMessage() + "; the access token is used while it is valid");
                     return new CannotRenew("the issuer's keys could not be fetched");
                 }

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param subject the {@code sub}
  * @param name the principal's name: {@code pkce.principal-claim}, else {@code preferred_username}, else the subject
  * @param roles the roles read from {@code pkce.roles-claim}, in the order the token lists them
+ * @param userinfo the login's userinfo answer as JSON text, when {@code pkce.userinfo-claims} fetched one short
+ *        enough to keep; else {@code null}
  */
 @Immutable
-public record VerifiedUser(String issuer, String subject, String name, List<String> roles)
+public record VerifiedUser(String issuer, String subject, String name, List<String> roles, String userinfo)
         implements Principal, Serializable {
 
     public VerifiedUser {
@@ -25,6 +27,16 @@ public record VerifiedUser(String issuer, String subject, String name, List<Stri
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(name, "name");
         roles = List.copyOf(roles);
+    }
+
+    /** A user without userinfo. */
+    public VerifiedUser(String issuer, String subject, String name, List<String> roles) {
+        this(issuer, subject, name, roles, null);
+    }
+
+    /** @return the login's userinfo answer, if one was kept */
+    public java.util.Optional<String> keptUserinfo() {
+        return java.util.Optional.ofNullable(userinfo);
     }
 
     /** @return the principal's name */
@@ -43,7 +55,7 @@ public record VerifiedUser(String issuer, String subject, String name, List<Stri
 
     /** @return the same user with other roles (a refresh read them again) */
     public VerifiedUser withRoles(List<String> newRoles) {
-        return new VerifiedUser(issuer, subject, name, newRoles);
+        return new VerifiedUser(issuer, subject, name, newRoles, userinfo);
     }
 
     @Override

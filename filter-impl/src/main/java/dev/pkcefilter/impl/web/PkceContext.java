@@ -11,6 +11,7 @@ import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.identity.IdTokenValidator;
 import dev.pkcefilter.impl.identity.IssuerKeys;
+import dev.pkcefilter.impl.identity.UserinfoClient;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.RevocationClient;
@@ -80,7 +81,7 @@ public final class PkceContext implements AutoCloseable {
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
         this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
         this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient, validator,
-                new SignInSession(store, jsonb), events, clock);
+                new UserinfoClient(bounded, jsonb), new SignInSession(store, jsonb), events, clock);
         this.logoutHandler = new LogoutHandler(config, endpoints, revocationClient, events);
     }
 

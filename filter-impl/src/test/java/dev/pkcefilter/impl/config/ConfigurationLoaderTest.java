@@ -64,6 +64,7 @@ class ConfigurationLoaderTest {
     @Test
     void readsEveryKey() {
         Sources sources = new Sources()
+                .servlet(ConfigKey.ISSUER, "https://login.example.com")
                 .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "https://login.example.com/authorize")
                 .servlet(ConfigKey.TOKEN_ENDPOINT, "https://login.example.com/oauth/token")
                 .servlet(ConfigKey.REVOCATION_ENDPOINT, "https://login.example.com/oauth/revoke")
@@ -96,7 +97,7 @@ class ConfigurationLoaderTest {
         params.put("ui_locales", "de en");
         params.put("max_age", "0");
         params.put("login_hint", "");
-        assertEquals(Optional.empty(), config.server().issuer());
+        assertEquals(Optional.of(URI.create("https://login.example.com")), config.server().issuer());
         assertEquals(Optional.of(URI.create("https://login.example.com/authorize")),
                 config.server().authorizationEndpoint());
         assertEquals(Optional.of(URI.create("https://login.example.com/oauth/token")), config.server().tokenEndpoint());
@@ -437,6 +438,16 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void openidWithoutAnIssuerFailsTheDeployment() {
+        String message = new Sources()
+                .servlet(ConfigKey.AUTHORIZATION_ENDPOINT, "https://login.example.com/authorize")
+                .servlet(ConfigKey.TOKEN_ENDPOINT, "https://login.example.com/token")
+                .servlet(ConfigKey.CLIENT_ID, "shop")
+                .servlet(ConfigKey.SCOPE, "profile openid").failure();
+        assertTrue(message.contains("pkce.scope has openid") && message.contains("set pkce.issuer"), message);
+    }
+
+    @Test
     void neverShowsTheClientSecretInAnyMessage() {
         String secret = "TopSecret-123";
         Sources sources = new Sources();
@@ -448,7 +459,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (27 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (28 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 

@@ -301,7 +301,7 @@ class IdTokenValidatorTest {
         IdTokenValidator validator = validator();
         IdTokenException e = assertThrows(IdTokenException.class,
                 () -> validator.atLogin(response(KEY.sign(claims().build())), metadata(), Optional.empty()));
-        assertEquals(IdTokenException.Failure.KEYS_UNAVAILABLE, e.failure());
+        assertEquals(IdTokenException.Failure.UNAVAILABLE, e.failure());
         assertThrows(IdTokenException.class,
                 () -> validator.atLogin(response(KEY.sign(claims().build())), metadata(), Optional.empty()));
         assertEquals(1, jwksRequests.get(), "no second fetch during the back-off");
@@ -391,6 +391,27 @@ class IdTokenValidatorTest {
         TokenResponse noIdToken = new TokenResponse(ACCESS_TOKEN, "Bearer", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
         assertEquals(before, validator.atRefresh(noIdToken, metadata(), before), "no new ID token: the same user");
+    }
+
+    @Test
+    void userinfoClaimsNameTheUserAndGiveRolesAndAreKept() throws Exception {
+        IdTokenValidator validator = validator(ClientConfiguration.builder().rolesClaim(Optional.of("groups")));
+        TokenResponse tokens = response(KEY.sign(claims().claim("groups", List.of("user")).build()));
+        VerifiedUser user = validator.atLogin(tokens, metadata(), Optional.empty());
+        String json = "{\"sub\":\"user-1\",\"preferred_username\":\"alice.l\",\"groups\":[\"admin\"]}";
+
+        VerifiedUser merged = validator.withUserinfo(user, tokens, metadata(), new UserinfoClient.Userinfo(
+                Map.of("sub", "user-1", "preferred_username", "alice.l", "groups", List.of("admin")),
+                Optional.of(json)));
+
+        assertEquals("alice.l", merged.name());
+        assertEquals(List.of("admin"), merged.roles(), "the userinfo answer wins");
+        assertEquals(Optional.of(json), merged.keptUserinfo());
+        // a refresh reads the roles again from its ID token and the kept answer
+        VerifiedUser refreshed = validator.atRefresh(response(KEY.sign(claims().claim("groups", List.of("user"))
+                .build())), metadata(), merged);
+        assertEquals(List.of("admin"), refreshed.roles());
+        assertEquals("alice.l", refreshed.name());
     }
 
     @Test

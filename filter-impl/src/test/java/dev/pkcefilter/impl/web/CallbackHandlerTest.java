@@ -1,6 +1,8 @@
 package dev.pkcefilter.impl.web;
 
 import dev.pkcefilter.impl.testing.TestIssuer;
+import dev.pkcefilter.impl.protocol.Nonce;
+import dev.pkcefilter.impl.session.VerifiedUser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -458,6 +460,46 @@ class CallbackHandlerTest {
                 tokenRequests);
         assertEquals(1, cdi.events.size());
         assertTrue(cdi.events.get(0) instanceof LoginSucceeded, cdi.events::toString);
+    }
+
+    // 5b. the ID token (issue 14)
+
+    @Test
+    void storesTheUserTheVerifiedIdTokenNames() throws IOException {
+        String state = pending("/shop/app/");
+
+        FakeHttp.Response response = handle(callback("state", state, "code", "c1"));
+
+        assertEquals(302, response.status, response.body());
+        TokenSet stored = (TokenSet) session.attributes.get(TOKENS);
+        assertEquals(Optional.of(new VerifiedUser(ISSUER, "alice", "alice", List.of())), stored.user());
+    }
+
+    @Test
+    void anIdTokenThatFailsACheckIsA502AndNothingIsStored() throws IOException {
+        String state = pending("/shop/app/");
+        answer(200, tokensFor("alice").replace(idToken("alice"),
+                TestIssuer.SHARED.idToken(ISSUER, "another-client", "alice", Map.of())));
+
+        FakeHttp.Response response = handle(callback("state", state, "code", "c1"));
+
+        assertPage(response, 502, "Sign-in could not be completed");
+        assertFalse(response.body().contains("AT-alice"), response.body());
+        assertUntouched(null, 0);
+        assertEquals("S1", session.id, "no new session id");
+        assertEquals(502, loginFailed().status());
+    }
+
+    @Test
+    void theNonceTheLoginSentMustComeBack() throws IOException {
+        State state = State.generate(random);
+        context.store().addPendingLogin(session.session, new PendingLogin(state, CodeVerifier.generate(random),
+                REDIRECT_URI, "/shop/app/", Instant.now(), Nonce.generate(random)), Instant.now());
+
+        FakeHttp.Response response = handle(callback("state", state.value(), "code", "c1"));
+
+        assertPage(response, 502, "Sign-in could not be completed");
+        assertUntouched(null, 0);
     }
 
     // 6. the session a login continues in (issue 12 item 9)

@@ -187,6 +187,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private volatile int revocationStatus = 200;
     private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
     private volatile String lastIdToken;
+    /** JSON members the userinfo endpoint adds to {@code sub} and {@code preferred_username}. */
+    private volatile String userinfoExtra = "";
+    /** When set, the {@code sub} the userinfo endpoint answers instead of the user's. */
+    private volatile String userinfoSubject;
+    private volatile int userinfoStatus = 200;
 
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
     private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
@@ -409,6 +414,24 @@ public final class FakeAuthorizationServer implements AutoCloseable {
      */
     public int jwksRequests() {
         return jwksRequests.get();
+    }
+
+    /** JSON members ({@code "email":"a@example.org","groups":["admin"]}) the userinfo endpoint adds. @return this server */
+    public FakeAuthorizationServer userinfoAdds(String members) {
+        this.userinfoExtra = members;
+        return this;
+    }
+
+    /** The {@code sub} the userinfo endpoint answers instead of the user's; {@code null}: the user's. @return this server */
+    public FakeAuthorizationServer userinfoNames(String subject) {
+        this.userinfoSubject = subject;
+        return this;
+    }
+
+    /** The status of the userinfo endpoint's answers; anything but 200 comes with an HTML body. @return this server */
+    public FakeAuthorizationServer answerUserinfoWith(int status) {
+        this.userinfoStatus = status;
+        return this;
     }
 
     /** @return the issuer, {@code http://127.0.0.1:PORT} */
@@ -775,7 +798,12 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             send(exchange, 401, "application/json", "{\"error\":\"invalid_token\"}");
             return;
         }
-        send(exchange, 200, "application/json", "{\"sub\":\"" + user + "\",\"preferred_username\":\"" + user + "\"}");
+        if (userinfoStatus != 200) {
+            send(exchange, userinfoStatus, "text/html", "<html><body>Userinfo failed</body></html>");
+            return;
+        }
+        send(exchange, 200, "application/json", "{\"sub\":\"" + (userinfoSubject != null ? userinfoSubject : user)
+                + "\",\"preferred_username\":\"" + user + "\"" + (userinfoExtra.isEmpty() ? "" : "," + userinfoExtra) + "}");
     }
 
     private Recorded record(HttpExchange exchange, String body) {
