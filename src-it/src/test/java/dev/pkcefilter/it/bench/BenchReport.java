@@ -81,8 +81,10 @@ final class BenchReport {
                 + " `-prof gc`)\n\n| path | time per request | allocated per request |\n|---|---:|---:|\n");
         jmhRow(out, jmh, "loggedIn", "signed in, token fresh (the path of every request)");
         jmhRow(out, jmh, "loggedInWithPublicPaths", "the same, with `pkce.public-paths` set");
+        jmhRow(out, jmh, "loggedInVerifiedUser", "the same for a user whose ID token was verified (the request wrapper)");
         jmhRow(out, jmh, "startLogin", "a login starts (state, PKCE verifier and challenge, pending login, 302)");
-        jmhRow(out, jmh, "callback", "the callback, without the token endpoint's time (Keycloak-sized response)");
+        jmhRow(out, jmh, "callback", "the callback, without the token endpoint's time (Keycloak-sized response, its RS256 ID token checked)");
+        jmhRow(out, jmh, "verifyIdToken", "of which the ID token's checks (signature, claims; keys already fetched)");
 
         SessionFigures.Size with = sizes.get(0);
         SessionFigures.Size without = sizes.get(1);
