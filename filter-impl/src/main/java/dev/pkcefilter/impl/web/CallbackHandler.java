@@ -10,10 +10,8 @@ import java.time.Clock;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.identity.IdTokenException;
-import dev.pkcefilter.impl.identity.IdTokenValidator;
-import dev.pkcefilter.impl.identity.UserinfoClient;
+import dev.pkcefilter.impl.identity.LoginIdentity;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
-import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.RemoteText;
@@ -53,21 +51,19 @@ final class CallbackHandler {
     private final Endpoints endpoints;
     private final SessionStore store;
     private final TokenEndpointClient tokenClient;
-    private final IdTokenValidator validator;
-    private final UserinfoClient userinfoClient;
+    private final LoginIdentity identity;
     private final SignInSession signIn;
     private final PkceEvents events;
     private final Clock clock;
 
     CallbackHandler(ClientConfiguration config, Endpoints endpoints, SessionStore store,
-                    TokenEndpointClient tokenClient, IdTokenValidator validator, UserinfoClient userinfoClient,
-                    SignInSession signIn, PkceEvents events, Clock clock) {
+                    TokenEndpointClient tokenClient, LoginIdentity identity, SignInSession signIn,
+                    PkceEvents events, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.store = Objects.requireNonNull(store, "store");
         this.tokenClient = Objects.requireNonNull(tokenClient, "tokenClient");
-        this.validator = Objects.requireNonNull(validator, "validator");
-        this.userinfoClient = Objects.requireNonNull(userinfoClient, "userinfoClient");
+        this.identity = Objects.requireNonNull(identity, "identity");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -177,29 +173,21 @@ final class CallbackHandler {
         }
         // 6. the ID token, checked before anything of it is used (OpenID Connect Core 1.0 §3.1.3.7), and the
         // userinfo answer when asked for (§5.3)
-        VerifiedUser user = null;
-        if (tokens.idToken().isPresent() && !checksIdTokens(metadata)) {
-            LOG.log(Level.DEBUG, "The token response has an ID token, but neither openid in pkce.scope nor an issuer:"
-                    + " it is not checked, and nothing of it is used");
-        } else if (tokens.idToken().isPresent()) {
-            try {
-                user = validator.atLogin(tokens, metadata, login.sentNonce());
-                if (config.identity().userinfoClaims()) {
-                    user = withUserinfo(user, tokens, metadata);
-                }
-            } catch (IdTokenException e) {
-                LOG.log(Level.WARNING, e.getMessage() + "; the sign-in is refused");
-                if (e.failure() == IdTokenException.Failure.UNAVAILABLE) {
-                    refuse(response, 503, "Sign-in is unavailable", "The authorization server could not be asked"
-                            + " who you are, so your sign-in could not be checked. Please try again in a moment.",
-                            null, login.returnPath());
-                } else {
-                    refuse(response, 502, "Sign-in could not be completed", "The authorization server's proof of"
-                            + " who you are (its ID token) failed the checks this application makes, so you were"
-                            + " not signed in.", null, home);
-                }
-                return;
+        VerifiedUser user;
+        try {
+            user = identity.of(tokens, metadata, login.sentNonce()).orElse(null);
+        } catch (IdTokenException e) {
+            LOG.log(Level.WARNING, e.getMessage() + "; the sign-in is refused");
+            if (e.failure() == IdTokenException.Failure.UNAVAILABLE) {
+                refuse(response, 503, "Sign-in is unavailable", "The authorization server could not be asked"
+                        + " who you are, so your sign-in could not be checked. Please try again in a moment.",
+                        null, login.returnPath());
+            } else {
+                refuse(response, 502, "Sign-in could not be completed", "The authorization server's proof of"
+                        + " who you are (its ID token) failed the checks this application makes, so you were"
+                        + " not signed in.", null, home);
             }
+            return;
         }
         // 7. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
         // person, then the tokens
@@ -208,27 +196,6 @@ final class CallbackHandler {
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
         events.loginSucceeded(tokenSet);
         Responses.redirect(response, login.returnPath());
-    }
-
-    /**
-     * @return whether ID tokens are checked (and then used): when the login asks for OpenID Connect, or the issuer
-     *         is known to check one against; a plain OAuth client without an issuer that gets one anyway ignores it
-     */
-    private boolean checksIdTokens(ProviderMetadata metadata) {
-        return AuthorizationRequest.isOpenId(config.client().scope()) || metadata.issuer().isPresent();
-    }
-
-    /** The user with the claims of the userinfo endpoint, when the issuer has one. */
-    private VerifiedUser withUserinfo(VerifiedUser user, TokenResponse tokens, ProviderMetadata metadata)
-            throws IdTokenException {
-        if (metadata.userinfoEndpoint().isEmpty()) {
-            LOG.log(Level.WARNING, "pkce.userinfo-claims is true, but the authorization server's metadata names no"
-                    + " userinfo_endpoint: the user is named by the ID token alone");
-            return user;
-        }
-        UserinfoClient.Userinfo userinfo = userinfoClient.fetch(metadata.userinfoEndpoint().get(),
-                tokens.accessToken(), user.subject());
-        return validator.withUserinfo(user, tokens, metadata, userinfo);
     }
 
     /** @return the first response parameter whose values match {@code test} */

@@ -11,6 +11,7 @@ import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.identity.IdTokenValidator;
 import dev.pkcefilter.impl.identity.IssuerKeys;
+import dev.pkcefilter.impl.identity.LoginIdentity;
 import dev.pkcefilter.impl.identity.UserinfoClient;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.Discovery;
@@ -80,8 +81,9 @@ public final class PkceContext implements AutoCloseable {
                 client.authentication(), client.audience(), clock), store, events, clock,
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
         this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
-        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient, validator,
-                new UserinfoClient(bounded, jsonb), new SignInSession(store, jsonb), events, clock);
+        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient,
+                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb), config),
+                new SignInSession(store, jsonb), events, clock);
         this.logoutHandler = new LogoutHandler(config, endpoints, revocationClient, events);
     }
 
