@@ -90,7 +90,7 @@ public class PkceFilterBenchmark {
         verifiedUserRequest.session = new BenchHttp.Session("verified");
         context.store().storeTokens(verifiedUserRequest.session, TokenSet.from(TokenResponse.parse(context.jsonb(),
                 tokenJson.replace("\"expires_in\":300", "\"expires_in\":86400"), Instant.now()), SCOPE, Instant.now(),
-                new dev.pkcefilter.impl.session.VerifiedUser(ISSUER.toString(), "f5e2d6a8-3c1b-4e9f-9a7d-2b8c4d6e1f03",
+                new dev.pkcefilter.impl.session.VerifiedUser("f5e2d6a8-3c1b-4e9f-9a7d-2b8c4d6e1f03",
                         "alice", List.of("admin", "offline_access", "default-roles-shop"))));
         verifiedUserRequest.headers.put("Accept", "text/html");
 

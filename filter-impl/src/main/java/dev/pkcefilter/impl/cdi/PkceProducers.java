@@ -34,7 +34,9 @@ public class PkceProducers {
     @Produces
     @RequestScoped
     SignedInUser signedInUser(HttpServletRequest request, ServletContext servletContext) {
-        return new CurrentUser(tokens(request), PkceContext.of(servletContext).jsonb());
+        PkceContext context = PkceContext.of(servletContext);
+        return new CurrentUser(tokens(request), context.config().server().issuer().map(Object::toString).orElse(""),
+                context.jsonb());
     }
 
     /** @return the tokens the filter put on the request, or {@code null} */

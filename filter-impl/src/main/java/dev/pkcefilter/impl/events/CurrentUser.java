@@ -22,12 +22,15 @@ public final class CurrentUser implements SignedInUser {
 
     private final TokenSet tokens; // null: nobody on this request
     private final VerifiedUser user; // null: nobody verified
+    private final String issuer;
     private final Jsonb jsonb;
     private Map<String, Object> claims;
 
-    public CurrentUser(TokenSet tokens, Jsonb jsonb) {
+    /** @param issuer the configured issuer, which the ID token's {@code iss} was checked to equal */
+    public CurrentUser(TokenSet tokens, String issuer, Jsonb jsonb) {
         this.tokens = tokens;
         this.user = tokens == null ? null : tokens.userOrNull();
+        this.issuer = issuer;
         this.jsonb = jsonb;
     }
 
@@ -66,7 +69,8 @@ public final class CurrentUser implements SignedInUser {
 
     @Override
     public String issuer() {
-        return require().issuer();
+        require();
+        return issuer;
     }
 
     @Override
@@ -93,7 +97,7 @@ public final class CurrentUser implements SignedInUser {
 
     @Override
     public String toString() {
-        return user == null ? "SignedInUser[absent]" : "SignedInUser[issuer=" + user.issuer() + ", roles="
+        return user == null ? "SignedInUser[absent]" : "SignedInUser[issuer=" + issuer + ", roles="
                 + user.roles().size() + "]";
     }
 }

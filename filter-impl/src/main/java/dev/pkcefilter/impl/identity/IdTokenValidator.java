@@ -129,7 +129,7 @@ public final class IdTokenValidator {
                     ? before.withRoles(accessTokenRoles(tokens.accessToken(), issuer, metadata)) : before;
         }
         JWTClaimsSet claims = verify(tokens.idToken().get(), tokens.accessToken(), issuer, metadata);
-        if (!before.issuer().equals(claims.getIssuer()) || !before.subject().equals(claims.getSubject())) {
+        if (!before.subject().equals(claims.getSubject())) { // iss: verify() checked it is the issuer
             throw invalid("names another user (sub) than the session's login (OpenID Connect Core 1.0 §12.2)");
         }
         Map<String, Object> all = claims.toJSONObject();
@@ -155,9 +155,8 @@ public final class IdTokenValidator {
         Map<String, Object> all = claims(signed(tokens.idToken().orElseThrow(), identity.idTokenAlgorithms()))
                 .toJSONObject();
         all.putAll(userinfo.claims());
-        VerifiedUser merged = user(all, user.issuer(), user.subject(), tokens.accessToken(), issuer(metadata),
-                metadata);
-        return new VerifiedUser(user.issuer(), user.subject(), merged.name(), merged.roles(),
+        VerifiedUser merged = user(all, user.subject(), tokens.accessToken(), issuer(metadata), metadata);
+        return new VerifiedUser(user.subject(), merged.name(), merged.roles(),
                 userinfo.kept().orElse(null));
     }
 
@@ -299,16 +298,16 @@ public final class IdTokenValidator {
     }
 
     private VerifiedUser user(JWTClaimsSet claims, String accessToken, URI issuer, ProviderMetadata metadata) {
-        return user(claims.toJSONObject(), claims.getIssuer(), claims.getSubject(), accessToken, issuer, metadata);
+        return user(claims.toJSONObject(), claims.getSubject(), accessToken, issuer, metadata);
     }
 
-    private VerifiedUser user(Map<String, Object> all, String iss, String sub, String accessToken, URI issuer,
+    private VerifiedUser user(Map<String, Object> all, String sub, String accessToken, URI issuer,
                               ProviderMetadata metadata) {
         String name = identity.principalClaim().map(claim -> Claims.string(all, claim))
                 .orElseGet(() -> Claims.string(all, "preferred_username"));
         List<String> roles = identity.rolesSource() == ClientConfiguration.RolesSource.ACCESS_TOKEN
                 ? accessTokenRoles(accessToken, issuer, metadata) : roles(all);
-        return new VerifiedUser(iss, sub, name == null || name.isEmpty() ? sub : name, roles);
+        return new VerifiedUser(sub, name == null || name.isEmpty() ? sub : name, roles);
     }
 
     /** The roles of an access token that is a JWT the issuer's keys verify; none otherwise, with a warning. */

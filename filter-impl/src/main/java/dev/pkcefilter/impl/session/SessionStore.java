@@ -10,7 +10,9 @@ import jakarta.servlet.http.HttpSession;
 /**
  * What pkce-filter keeps in the HTTP session: the pending logins, the tokens, who signed in last and whether
  * pkce-filter created the session for a pending login, each one immutable value under one attribute, set again on
- * every change so that the servers' session replication carries it.
+ * every change so that the servers' session replication carries it. An attribute with nothing to say is removed
+ * (no pending login left; who signed in, while the tokens' verified user says it), so that a signed-in session
+ * stays small.
  *
  * <p>Read-modify-write of the pending logins is serialized per session with a fixed array of lock stripes (no
  * per-session state to leak), so two tabs starting a login at the same moment both keep theirs.
@@ -59,7 +61,11 @@ public final class SessionStore {
         synchronized (lock(session)) {
             PendingLogins.Taken taken = pendingLogins(session).take(state, now, loginTimeout);
             if (taken.outcome() != PendingLogins.Outcome.UNKNOWN) { // an unknown state leaves the session as it was
-                session.setAttribute(PENDING, taken.remaining());
+                if (taken.remaining().isEmpty()) {
+                    session.removeAttribute(PENDING); // nothing left: not even an empty list in the session
+                } else {
+                    session.setAttribute(PENDING, taken.remaining());
+                }
             }
             return taken;
         }
@@ -97,9 +103,17 @@ public final class SessionStore {
         return session.getAttribute(PRE_LOGIN) instanceof PreLoginSession;
     }
 
-    /** @return who signed in last in this session, even when its tokens were dropped since */
+    /**
+     * @return who signed in last in this session, even when its tokens were dropped since: the marker, else the
+     *         verified user of its tokens (who needs no marker while the tokens are there)
+     */
     public static Optional<SignedInAs> signedInAs(HttpSession session) {
-        return session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs who ? Optional.of(who) : Optional.empty();
+        if (session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs who) {
+            return Optional.of(who);
+        }
+        TokenSet tokens = tokensOrNull(session);
+        return tokens == null || tokens.userOrNull() == null ? Optional.empty()
+                : Optional.of(new SignedInAs(tokens.userOrNull().subject()));
     }
 
     /**
@@ -115,7 +129,12 @@ public final class SessionStore {
             session.setMaxInactiveInterval(preLogin.applicationTimeoutSeconds());
             session.removeAttribute(PRE_LOGIN);
         }
-        session.setAttribute(SIGNED_IN_AS, Objects.requireNonNull(who, "who"));
+        Objects.requireNonNull(who, "who");
+        if (tokens.userOrNull() != null && who.isSamePerson(Optional.of(tokens.userOrNull().subject()))) {
+            session.removeAttribute(SIGNED_IN_AS); // the tokens' user says it, until they are dropped
+        } else {
+            session.setAttribute(SIGNED_IN_AS, who);
+        }
         storeTokens(session, tokens);
     }
 
@@ -144,6 +163,10 @@ public final class SessionStore {
      * in ({@link #signedInAs}) is kept.
      */
     public void dropTokens(HttpSession session) {
+        TokenSet tokens = tokensOrNull(session);
+        if (tokens != null && tokens.userOrNull() != null && !(session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs)) {
+            session.setAttribute(SIGNED_IN_AS, new SignedInAs(tokens.userOrNull().subject()));
+        }
         session.removeAttribute(TOKENS);
     }
 

@@ -16,7 +16,8 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * library must be read by the next and the one before (a rolling update): {@code serialVersionUID} and the fields,
  * their names and types stay as they are. A field may be added (a compatible change, Java Object Serialization
  * Specification §5.6.2: an older node ignores it, a newer one reads it as 0 or {@code null} from older bytes):
- * version 2 added {@link #issuedAtMillis}, version 3 {@link #user}. {@code SerializedFormTest} reads bytes written by each format.
+ * version 2 added {@link #issuedAtMillis}, version 3 {@link #user} (the verified user's fields as one array, the
+ * smallest form Java serialization has for them: a signed-in session with Keycloak's tokens stays under 4 KB). {@code SerializedFormTest} reads bytes written by each format.
  */
 @Immutable
 public final class TokenSet implements Serializable {
@@ -35,7 +36,9 @@ public final class TokenSet implements Serializable {
     /** When the access token's lifetime began (the response arrived), epoch milliseconds; 0 when not known. */
     private final long issuedAtMillis;
     /** Who the verified ID token names; {@code null} without one (and in a session of a version before 3). */
-    private final VerifiedUser user;
+    private final String[] user;
+    /** {@link #user} as the object it stands for; made again after deserialization, at the first read. */
+    private transient VerifiedUser verifiedUser;
 
     private TokenSet(String accessToken, String tokenType, long expiresAtMillis, String scope, String refreshToken,
                      String idToken, long issuedAtMillis, VerifiedUser user) {
@@ -46,7 +49,8 @@ public final class TokenSet implements Serializable {
         this.refreshToken = refreshToken;
         this.idToken = idToken;
         this.issuedAtMillis = issuedAtMillis;
-        this.user = user;
+        this.user = user == null ? null : user.toParts();
+        this.verifiedUser = user;
     }
 
     /**
@@ -96,7 +100,7 @@ public final class TokenSet implements Serializable {
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(scope), response.refreshToken().orElse(refreshToken),
                 response.idToken().orElse(idToken), receivedAt.toEpochMilli(),
-                refreshedUser != null ? refreshedUser : user);
+                refreshedUser != null ? refreshedUser : userOrNull());
     }
 
     /** The tokens of a refresh's response that names the same user, as {@link #refreshedBy(TokenResponse, Instant, VerifiedUser)}. */
@@ -136,12 +140,17 @@ public final class TokenSet implements Serializable {
 
     /** @return who the verified ID token names, if the login had one */
     public Optional<VerifiedUser> user() {
-        return Optional.ofNullable(user);
+        return Optional.ofNullable(userOrNull());
     }
 
-    /** The hot path's allocation-free read of {@link #user()}. */
+    /** The hot path's allocation-free read of {@link #user()} (after a deserialization, its first read makes it). */
     public VerifiedUser userOrNull() {
-        return user;
+        VerifiedUser known = verifiedUser;
+        if (known == null && user != null) {
+            known = VerifiedUser.fromParts(user); // a benign race: equal immutable values
+            verifiedUser = known;
+        }
+        return known;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.pkcefilter.impl.session;
 
-import java.io.Serializable;
 import java.security.Principal;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +10,8 @@ import java.util.Objects;
  * {@link Principal} of the user's requests, so that a protected request allocates nothing for it.
  * {@code toString()} names neither the user nor the subject.
  *
- * @param issuer the {@code iss} the ID token was checked against
+ * The issuer is not kept: it is the configured one, which {@code iss} was checked to equal.
+ *
  * @param subject the {@code sub}
  * @param name the principal's name: {@code pkce.principal-claim}, else {@code preferred_username}, else the subject
  * @param roles the roles read from {@code pkce.roles-claim}, in the order the token lists them
@@ -19,19 +19,18 @@ import java.util.Objects;
  *        enough to keep; else {@code null}
  */
 @Immutable
-public record VerifiedUser(String issuer, String subject, String name, List<String> roles, String userinfo)
-        implements Principal, Serializable {
+public record VerifiedUser(String subject, String name, List<String> roles, String userinfo)
+        implements Principal {
 
     public VerifiedUser {
-        Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(name, "name");
         roles = List.copyOf(roles);
     }
 
     /** A user without userinfo. */
-    public VerifiedUser(String issuer, String subject, String name, List<String> roles) {
-        this(issuer, subject, name, roles, null);
+    public VerifiedUser(String subject, String name, List<String> roles) {
+        this(subject, name, roles, null);
     }
 
     /** @return the login's userinfo answer, if one was kept */
@@ -55,11 +54,28 @@ public record VerifiedUser(String issuer, String subject, String name, List<Stri
 
     /** @return the same user with other roles (a refresh read them again) */
     public VerifiedUser withRoles(List<String> newRoles) {
-        return new VerifiedUser(issuer, subject, name, newRoles, userinfo);
+        return new VerifiedUser(subject, name, newRoles, userinfo);
+    }
+
+    /** @return the fields as {@link TokenSet} keeps them: subject, name, userinfo (or {@code null}), then the roles */
+    String[] toParts() {
+        String[] parts = new String[3 + roles.size()];
+        parts[0] = subject;
+        parts[1] = name;
+        parts[2] = userinfo;
+        for (int i = 0; i < roles.size(); i++) {
+            parts[3 + i] = roles.get(i);
+        }
+        return parts;
+    }
+
+    /** @return the user {@link #toParts} wrote */
+    static VerifiedUser fromParts(String[] parts) {
+        return new VerifiedUser(parts[0], parts[1], java.util.Arrays.asList(parts).subList(3, parts.length), parts[2]);
     }
 
     @Override
     public String toString() {
-        return "VerifiedUser[issuer=" + issuer + ", roles=" + roles.size() + "]";
+        return "VerifiedUser[roles=" + roles.size() + "]";
     }
 }

@@ -45,7 +45,7 @@ class CurrentAccessTokenTest {
         TokenResponse response = new TokenResponse(TOKEN, "Bearer", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.of("eyJhbGciOiJSUzI1NiJ9." + payload + ".sig"));
         CurrentAccessToken verified = new CurrentAccessToken(TokenSet.from(response, "openid", java.time.Instant.now(),
-                new dev.pkcefilter.impl.session.VerifiedUser("https://login.example", "alice", "alice", List.of())),
+                new dev.pkcefilter.impl.session.VerifiedUser("alice", "alice", List.of())),
                 JSONB, ORIGINS);
         assertEquals("alice", verified.idTokenClaims().get("sub"));
         assertEquals(Boolean.TRUE, verified.idTokenClaims().get("email_verified"));

@@ -165,7 +165,7 @@ class IdTokenValidatorTest {
     void anHonestIdTokenNamesTheUser() throws Exception {
         VerifiedUser user = login(KEY.sign(claims().build()));
 
-        assertEquals(new VerifiedUser(ISSUER, "user-1", "alice", List.of()), user);
+        assertEquals(new VerifiedUser("user-1", "alice", List.of()), user);
         assertEquals(1, jwksRequests.get());
     }
 

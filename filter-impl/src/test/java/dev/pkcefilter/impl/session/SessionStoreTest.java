@@ -75,6 +75,30 @@ class SessionStoreTest {
     }
 
     @Test
+    void takingTheLastPendingLoginLeavesNoAttribute() {
+        PendingLogin login = login("/app", T0);
+        store.addPendingLogin(fake.session, login, T0);
+
+        store.takePendingLogin(fake.session, login.state().value(), T0.plusSeconds(1));
+
+        assertFalse(fake.attributes.containsKey(SessionStore.PENDING), "no empty list kept in the session");
+    }
+
+    @Test
+    void aVerifiedUserNeedsNoMarkerUntilTheTokensAreDropped() {
+        TokenSet tokens = TokenSet.from(new TokenResponse("AT", "Bearer", Optional.empty(), Optional.empty(),
+                Optional.of("RT"), Optional.of("ID")), "openid", T0, new VerifiedUser("sub-1", "alice", List.of()));
+
+        store.storeLogin(fake.session, tokens, new SignedInAs("sub-1"));
+
+        assertFalse(fake.attributes.containsKey(SessionStore.SIGNED_IN_AS), "the tokens' user says who it is");
+        assertEquals(Optional.of(new SignedInAs("sub-1")), SessionStore.signedInAs(fake.session));
+        store.dropTokens(fake.session);
+        assertEquals(new SignedInAs("sub-1"), fake.attributes.get(SessionStore.SIGNED_IN_AS), "kept after the tokens");
+        assertEquals(Optional.of(new SignedInAs("sub-1")), SessionStore.signedInAs(fake.session));
+    }
+
+    @Test
     void leavesTheSessionUntouchedForAnUnknownState() {
         PendingLogin login = login("/app", T0);
         store.addPendingLogin(fake.session, login, T0);

@@ -471,7 +471,7 @@ class CallbackHandlerTest {
 
         assertEquals(302, response.status, response.body());
         TokenSet stored = (TokenSet) session.attributes.get(TOKENS);
-        assertEquals(Optional.of(new VerifiedUser(ISSUER, "alice", "alice", List.of())), stored.user());
+        assertEquals(Optional.of(new VerifiedUser("alice", "alice", List.of())), stored.user());
     }
 
     @Test

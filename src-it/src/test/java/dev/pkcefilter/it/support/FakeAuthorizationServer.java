@@ -457,6 +457,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public void reset() {
         forgery = Forgery.NONE;
         jwksStatus = 200;
+        userinfoExtra = "";
+        userinfoSubject = null;
+        userinfoStatus = 200;
         requests.clear();
         refreshGrants.set(0);
         refusedRefreshes.set(0);
