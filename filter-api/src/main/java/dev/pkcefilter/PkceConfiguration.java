@@ -143,4 +143,15 @@ public @interface PkceConfiguration {
 
     /** @return {@code pkce.roles-source}: the token the roles are read from, {@code id_token} (default) or {@code access_token} */
     String rolesSource() default "";
+
+    /**
+     * @return {@code pkce.container-security}: also report the verified user to the container through Jakarta
+     *         Security, so that EJB {@code @RolesAllowed}, {@code jakarta.security.enterprise.SecurityContext} and
+     *         {@code web.xml} {@code <security-constraint>}s know the user (default {@code false}: the container's
+     *         own security is left alone). Read at CDI bootstrap: here it counts only when this class is a CDI bean
+     *         (a bean-defining annotation such as {@code @ApplicationScoped}, or {@code bean-discovery-mode="all"});
+     *         a system property, environment variable or MicroProfile Config property always counts, a
+     *         {@code web.xml} parameter never
+     */
+    boolean containerSecurity() default false;
 }

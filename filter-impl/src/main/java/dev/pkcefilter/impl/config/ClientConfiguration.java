@@ -163,9 +163,12 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param principalClaim the claim that names the user; empty for {@code preferred_username}, then {@code sub}
      * @param rolesClaim the dotted path to the roles in the claims, such as {@code realm_access.roles}; empty for none
      * @param rolesSource which token's claims {@code rolesClaim} is read from
+     * @param containerSecurity whether the user is also reported to the container through Jakarta Security (an
+     *        {@code HttpAuthenticationMechanism}), for EJB {@code @RolesAllowed}, {@code SecurityContext} and
+     *        {@code web.xml} security constraints; switched on at CDI bootstrap, so never from {@code web.xml}
      */
     public record Identity(Duration clockSkew, List<String> idTokenAlgorithms, Optional<String> principalClaim,
-                           Optional<String> rolesClaim, RolesSource rolesSource) {
+                           Optional<String> rolesClaim, RolesSource rolesSource, boolean containerSecurity) {
         public Identity {
             Objects.requireNonNull(clockSkew, "clockSkew");
             idTokenAlgorithms = List.copyOf(idTokenAlgorithms);
@@ -215,6 +218,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private Optional<String> principalClaim = Optional.empty();
         private Optional<String> rolesClaim = Optional.empty();
         private RolesSource rolesSource = RolesSource.ID_TOKEN;
+        private boolean containerSecurity;
 
         private Builder() {
         }
@@ -390,6 +394,11 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder containerSecurity(boolean value) {
+            containerSecurity = value;
+            return this;
+        }
+
         /** @throws NullPointerException without a client id */
         public ClientConfiguration build() {
             ClientAuthMethod auth = clientAuth != null ? clientAuth
@@ -401,7 +410,8 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
                             acceptedTokenTypes, apiOrigins),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
                     new Timeouts(refreshSkew, loginTimeout, httpTimeout),
-                    new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource));
+                    new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource,
+                            containerSecurity));
         }
     }
 }

@@ -40,7 +40,8 @@ public enum ConfigKey {
     ID_TOKEN_ALGORITHMS("pkce.id-token-algorithms", "idTokenAlgorithms"),
     PRINCIPAL_CLAIM("pkce.principal-claim", "principalClaim"),
     ROLES_CLAIM("pkce.roles-claim", "rolesClaim"),
-    ROLES_SOURCE("pkce.roles-source", "rolesSource");
+    ROLES_SOURCE("pkce.roles-source", "rolesSource"),
+    CONTAINER_SECURITY("pkce.container-security", "containerSecurity");
 
     private final String key;
     private final String attribute;

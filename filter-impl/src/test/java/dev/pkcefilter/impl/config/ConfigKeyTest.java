@@ -50,7 +50,8 @@ class ConfigKeyTest {
                 "pkce.id-token-algorithms PKCE_ID_TOKEN_ALGORITHMS idTokenAlgorithms",
                 "pkce.principal-claim PKCE_PRINCIPAL_CLAIM principalClaim",
                 "pkce.roles-claim PKCE_ROLES_CLAIM rolesClaim",
-                "pkce.roles-source PKCE_ROLES_SOURCE rolesSource"), names);
+                "pkce.roles-source PKCE_ROLES_SOURCE rolesSource",
+                "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity"), names);
     }
 
     @Test
