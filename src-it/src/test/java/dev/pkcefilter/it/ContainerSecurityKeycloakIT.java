@@ -89,7 +89,7 @@ class ContainerSecurityKeycloakIT {
 
         HttpResponse<String> who = browser.get(app("plain/who"), BrowserlessClient.XHR);
         assertEquals(200, who.statusCode(), who.body());
-        assertEquals("{\"user\":null,\"admin\":false,\"caller\":null,\"callerAdmin\":false}", who.body());
+        assertNobody(who.body());
         assertEquals(403, browser.get(app("plain/admin-ejb"), BrowserlessClient.XHR).statusCode());
 
         HttpResponse<String> script = browser.get(app("secured/page"), BrowserlessClient.XHR);
@@ -119,6 +119,15 @@ class ContainerSecurityKeycloakIT {
 
     private static void assertJson(String body, String regex) {
         assertTrue(Pattern.compile(regex).matcher(body).find(), () -> regex + " not in " + body);
+    }
+
+    /**
+     * Nobody, to the container: WildFly's {@code SecurityContext} names its anonymous identity where Payara's gives
+     * {@code null}, which the javadoc of {@code getCallerPrincipal()} asks for.
+     */
+    static void assertNobody(String who) {
+        assertTrue(who.matches("\\{\"user\":null,\"admin\":false,\"caller\":(null|\"anonymous\"),\"callerAdmin\":false}"),
+                who);
     }
 
     private String app(String path) {
