@@ -149,4 +149,15 @@ public @interface PkceConfiguration {
      *         token's, for the name, the roles and {@link SignedInUser#claims()} (default {@code false})
      */
     boolean userinfoClaims() default false;
+
+    /**
+     * @return {@code pkce.container-security}: also report the verified user to the container through Jakarta
+     *         Security, so that EJB {@code @RolesAllowed}, {@code jakarta.security.enterprise.SecurityContext} and
+     *         {@code web.xml} {@code <security-constraint>}s know the user (default {@code false}: the container's
+     *         own security is left alone). Read at CDI bootstrap: here it counts only when this class is a CDI bean
+     *         (a bean-defining annotation such as {@code @ApplicationScoped}, or {@code bean-discovery-mode="all"});
+     *         a system property, environment variable or MicroProfile Config property always counts, a
+     *         {@code web.xml} parameter never
+     */
+    boolean containerSecurity() default false;
 }

@@ -55,6 +55,28 @@ class BrokenConfigIT {
         return TestWars.tokenApp("insecure.war", params);
     }
 
+    /** pkce.container-security=true where CDI bootstrap cannot read it, in web.xml (issue 14 item 3). */
+    @Deployment(name = "webxml-container-security", managed = false, testable = false)
+    static WebArchive containerSecurityInWebXml() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pkce.authorization-endpoint", "http://127.0.0.1:1/authorize");
+        params.put("pkce.token-endpoint", "http://127.0.0.1:1/token");
+        params.put("pkce.client-id", "shop");
+        params.put("pkce.container-security", "true");
+        return TestWars.tokenApp("webxml-container-security.war", params);
+    }
+
+    @Test
+    void failsTheDeploymentWhenContainerSecurityIsOnlyInWebXml() throws Exception {
+        String logged = deployBroken("webxml-container-security");
+
+        assertTrue(logged.contains("pkce-filter configuration is invalid (1 problem):"), "no summary line in the log");
+        assertTrue(logged.contains("  - pkce.container-security is true, but not where CDI bootstrap reads it"),
+                logged.length() + " chars, no container-security problem");
+        assertTrue(logged.contains("WEB-INF/classes/META-INF/microprofile-config.properties"), "where to set it");
+        undeploy("webxml-container-security");
+    }
+
     @Test
     void failsTheDeploymentWithOneMessageListingEveryProblem() throws Exception {
         String logged = deployBroken("broken");

@@ -164,9 +164,13 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param rolesClaim the dotted path to the roles in the claims, such as {@code realm_access.roles}; empty for none
      * @param rolesSource which token's claims {@code rolesClaim} is read from
      * @param userinfoClaims whether the userinfo endpoint is asked once at login, its claims added to the ID token's
+     * @param containerSecurity whether the user is also reported to the container through Jakarta Security (an
+     *        {@code HttpAuthenticationMechanism}), for EJB {@code @RolesAllowed}, {@code SecurityContext} and
+     *        {@code web.xml} security constraints; switched on at CDI bootstrap, so never from {@code web.xml}
      */
     public record Identity(Duration clockSkew, List<String> idTokenAlgorithms, Optional<String> principalClaim,
-                           Optional<String> rolesClaim, RolesSource rolesSource, boolean userinfoClaims) {
+                           Optional<String> rolesClaim, RolesSource rolesSource, boolean userinfoClaims,
+                           boolean containerSecurity) {
         public Identity {
             Objects.requireNonNull(clockSkew, "clockSkew");
             idTokenAlgorithms = List.copyOf(idTokenAlgorithms);
@@ -217,6 +221,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private Optional<String> rolesClaim = Optional.empty();
         private RolesSource rolesSource = RolesSource.ID_TOKEN;
         private boolean userinfoClaims;
+        private boolean containerSecurity;
 
         private Builder() {
         }
@@ -397,6 +402,11 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder containerSecurity(boolean value) {
+            containerSecurity = value;
+            return this;
+        }
+
         /** @throws NullPointerException without a client id */
         public ClientConfiguration build() {
             ClientAuthMethod auth = clientAuth != null ? clientAuth
@@ -409,7 +419,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
                     new Timeouts(refreshSkew, loginTimeout, httpTimeout),
                     new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource,
-                            userinfoClaims));
+                            userinfoClaims, containerSecurity));
         }
     }
 }

@@ -41,7 +41,8 @@ public enum ConfigKey {
     PRINCIPAL_CLAIM("pkce.principal-claim", "principalClaim"),
     ROLES_CLAIM("pkce.roles-claim", "rolesClaim"),
     ROLES_SOURCE("pkce.roles-source", "rolesSource"),
-    USERINFO_CLAIMS("pkce.userinfo-claims", "userinfoClaims");
+    USERINFO_CLAIMS("pkce.userinfo-claims", "userinfoClaims"),
+    CONTAINER_SECURITY("pkce.container-security", "containerSecurity");
 
     private final String key;
     private final String attribute;

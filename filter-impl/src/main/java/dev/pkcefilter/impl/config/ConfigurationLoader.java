@@ -128,7 +128,8 @@ public final class ConfigurationLoader {
         ClientConfiguration.RolesSource rolesSource = parse(ConfigKey.ROLES_SOURCE,
                 ClientConfiguration.RolesSource.ID_TOKEN, v -> Arrays.stream(ClientConfiguration.RolesSource.values())
                         .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
-        boolean userinfoClaims = bool(ConfigKey.USERINFO_CLAIMS);
+        boolean userinfoClaims = flag(ConfigKey.USERINFO_CLAIMS);
+        boolean containerSecurity = flag(ConfigKey.CONTAINER_SECURITY);
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (!problems.isEmpty()) {
@@ -155,11 +156,31 @@ public final class ConfigurationLoader {
                 .jwksUri(jwksUri).clockSkew(clockSkew).idTokenAlgorithms(idTokenAlgorithms)
                 .principalClaim(principalClaim).rolesClaim(rolesClaim).rolesSource(rolesSource)
                 .userinfoClaims(userinfoClaims)
+                .containerSecurity(containerSecurity)
                 .build();
     }
 
+    /**
+     * {@code pkce.container-security} as it is known at CDI bootstrap, before there is a {@code ServletContext}:
+     * give sources without {@code web.xml} parameters. A value that is neither {@code true} nor {@code false} is
+     * {@code false} here; {@link #load} reports it when the application starts.
+     *
+     * @param sources MicroProfile Config or system properties, the environment, the annotation
+     * @return whether Jakarta Security is asked for
+     */
+    public static boolean containerSecurity(ConfigSources sources) {
+        return sources.get(ConfigKey.CONTAINER_SECURITY, new ArrayList<>()).flatMap(ConfigurationLoader::bool)
+                .orElse(false);
+    }
+
+    /** {@code true} or {@code false}, in any case. */
+    private static Optional<Boolean> bool(String value) {
+        return value.equalsIgnoreCase("true") ? Optional.of(true)
+                : value.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty();
+    }
+
     /** The one message listing every problem. */
-    static String describe(List<String> problems) {
+    public static String describe(List<String> problems) {
         StringBuilder message = new StringBuilder("pkce-filter configuration is invalid (")
                 .append(problems.size()).append(problems.size() == 1 ? " problem" : " problems").append("):");
         for (String problem : problems) {
@@ -391,7 +412,7 @@ public final class ConfigurationLoader {
      * WARNING at every start names them instead.
      */
     private boolean allowInsecureHttp() {
-        boolean allowed = bool(ConfigKey.ALLOW_INSECURE_HTTP);
+        boolean allowed = flag(ConfigKey.ALLOW_INSECURE_HTTP);
         if (allowed) {
             return true;
         }
@@ -403,9 +424,8 @@ public final class ConfigurationLoader {
     }
 
     /** {@code true} or {@code false}, in any case; unset is {@code false}. */
-    private boolean bool(ConfigKey key) {
-        return parse(key, false, v -> v.equalsIgnoreCase("true") ? Optional.of(true)
-                : v.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty(), "true, false");
+    private boolean flag(ConfigKey key) {
+        return parse(key, false, ConfigurationLoader::bool, "true, false");
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.ConfigKey;
 import dev.pkcefilter.impl.config.ConfigSources;
 import dev.pkcefilter.impl.config.ConfigurationLoader;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
@@ -53,6 +54,7 @@ public final class PkceInitializer implements ServletContainerInitializer {
                     ? initParams.get(key) : servletContext.getInitParameter(key);
             config = ConfigurationLoader.load(ConfigSources.of(servletContext.getClassLoader(), servletParameters,
                     annotationValues(classes)));
+            checkContainerSecurity(config.identity().containerSecurity(), mechanismAtBootstrap());
         } catch (PkceFilterException e) {
             LOG.log(Level.ERROR, "pkce-filter cannot start in " + servletContext.getContextPath() + ": "
                     + e.getMessage());
@@ -106,8 +108,45 @@ public final class PkceInitializer implements ServletContainerInitializer {
         ClientConfiguration.Paths paths = config.paths();
         LOG.log(Level.INFO, "pkce-filter protects " + paths.protectedPaths() + " of " + servletContext.getContextPath()
                 + " for client " + config.client().id() + "; callback at " + paths.callbackPath() + ", logout at "
-                + paths.logoutPath() + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
+                + paths.logoutPath() + (config.identity().containerSecurity() ? "; pkce.container-security: the"
+                + " container knows the signed-in user (Jakarta Security)" : "") + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
                 + " in mind" : ""));
+    }
+
+    /**
+     * {@code pkce.container-security} takes effect at CDI bootstrap ({@link ContainerSecurityExtension}), before
+     * there is a {@code web.xml} to read: a value that only this later load sees would be silently ignored, so it
+     * fails the deployment instead, saying where to set the key.
+     *
+     * @param configured the key as the whole configuration has it
+     * @param atBootstrap whether the mechanism was added at CDI bootstrap
+     * @throws PkceFilterException when they differ
+     */
+    static void checkContainerSecurity(boolean configured, boolean atBootstrap) {
+        String where = "set it as a system property, as the environment variable "
+                + ConfigKey.CONTAINER_SECURITY.environmentName() + ", as a MicroProfile Config property (such as"
+                + " WEB-INF/classes/META-INF/microprofile-config.properties), or with @PkceConfiguration("
+                + ConfigKey.CONTAINER_SECURITY.attribute() + " = true) on a class that is a CDI bean";
+        if (configured && !atBootstrap) {
+            throw new PkceFilterException(ConfigurationLoader.describe(List.of(ConfigKey.CONTAINER_SECURITY.key()
+                    + " is true, but not where CDI bootstrap reads it, which sets up Jakarta Security before"
+                    + " web.xml context-params and filter init-params are read (or the server has no CDI): " + where)));
+        }
+        if (!configured && atBootstrap) {
+            throw new PkceFilterException(ConfigurationLoader.describe(List.of(ConfigKey.CONTAINER_SECURITY.key()
+                    + " was true at CDI bootstrap, which set up Jakarta Security, but a web.xml context-param or"
+                    + " filter init-param says false, and web.xml cannot turn it off: set the key in one place")));
+        }
+    }
+
+    /** @return whether {@link ContainerSecurityExtension} added the mechanism to this application */
+    private static boolean mechanismAtBootstrap() {
+        try {
+            return CDI.current().getBeanManager().getExtension(ContainerSecurityExtension.class).enabled();
+        } catch (RuntimeException e) { // no CDI here, or the extension did not run
+            LOG.log(Level.DEBUG, "pkce-filter: no CDI extension of its own here", e);
+            return false;
+        }
     }
 
     private static FilterRegistration declaredFilter(ServletContext servletContext) {
@@ -120,7 +159,7 @@ public final class PkceInitializer implements ServletContainerInitializer {
     }
 
     /** The annotation's attributes by key, from the one class that carries it. */
-    static Map<String, String> annotationValues(Set<Class<?>> classes) {
+    public static Map<String, String> annotationValues(Set<Class<?>> classes) {
         List<Class<?>> annotated = new ArrayList<>();
         if (classes != null) {
             for (Class<?> type : classes) {

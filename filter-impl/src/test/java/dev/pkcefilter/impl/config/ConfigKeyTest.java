@@ -51,7 +51,8 @@ class ConfigKeyTest {
                 "pkce.principal-claim PKCE_PRINCIPAL_CLAIM principalClaim",
                 "pkce.roles-claim PKCE_ROLES_CLAIM rolesClaim",
                 "pkce.roles-source PKCE_ROLES_SOURCE rolesSource",
-                "pkce.userinfo-claims PKCE_USERINFO_CLAIMS userinfoClaims"), names);
+                "pkce.userinfo-claims PKCE_USERINFO_CLAIMS userinfoClaims",
+                "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity"), names);
     }
 
     @Test

@@ -59,6 +59,39 @@ class ConfigurationLoaderTest {
         assertEquals(Set.of("bearer"), config.client().acceptedTokenTypes());
         assertFalse(config.server().allowInsecureHttp());
         assertEquals(Optional.empty(), config.client().apiOrigins());
+        assertFalse(config.identity().containerSecurity());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true,true", "TRUE,true", "False,false"})
+    void readsContainerSecurity(String value, boolean expected) {
+        assertEquals(expected, Sources.minimal().servlet(ConfigKey.CONTAINER_SECURITY, value).load().identity()
+                .containerSecurity());
+    }
+
+    @Test
+    void rejectsAContainerSecurityThatIsNeitherTrueNorFalse() {
+        assertEquals(ONE + "pkce.container-security 'yes' is not known: use one of true, false",
+                Sources.minimal().servlet(ConfigKey.CONTAINER_SECURITY, "yes").failure());
+    }
+
+    @Test
+    void readsContainerSecurityForTheBootstrapFromTheSourcesGiven() {
+        assertFalse(ConfigurationLoader.containerSecurity(Sources.minimal().build()));
+
+        Sources external = Sources.minimal();
+        external.external.put("pkce.container-security", "true");
+        assertTrue(ConfigurationLoader.containerSecurity(external.build()));
+        Sources environment = Sources.minimal();
+        environment.environment.put("PKCE_CONTAINER_SECURITY", "TRUE");
+        assertTrue(ConfigurationLoader.containerSecurity(environment.build()));
+        Sources annotation = Sources.minimal();
+        annotation.annotation.put("pkce.container-security", "true");
+        assertTrue(ConfigurationLoader.containerSecurity(annotation.build()));
+
+        Sources bad = Sources.minimal();
+        bad.external.put("pkce.container-security", "yes"); // the load at deployment reports it
+        assertFalse(ConfigurationLoader.containerSecurity(bad.build()));
     }
 
     @Test
@@ -459,7 +492,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (28 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (29 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 

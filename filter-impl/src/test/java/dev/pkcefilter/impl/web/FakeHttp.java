@@ -57,6 +57,13 @@ final class FakeHttp {
         return filter;
     }
 
+    /** A servlet context whose only attribute is {@code context} as pkce-filter's, or none when it is null. */
+    static ServletContext servletContext(PkceContext context) {
+        return (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, m, args) -> m.getName().equals("getAttribute")
+                        && PkceContext.ATTRIBUTE.equals(args[0]) ? context : null);
+    }
+
     /** A request; set the fields, then call {@link #build()}. */
     static final class Request {
         String method = "GET";
@@ -83,6 +90,8 @@ final class FakeHttp {
         final Map<String, String[]> parameters = new LinkedHashMap<>();
         /** The request's attributes. */
         final Map<String, Object> attributes = new LinkedHashMap<>();
+        /** What {@code getServletContext()} answers. */
+        ServletContext servletContext;
 
         Request parameter(String name, String... values) {
             parameters.put(name, values);
@@ -110,6 +119,7 @@ final class FakeHttp {
                         case "getParameterValues" -> parameters.get((String) args[0]);
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                        case "getServletContext" -> servletContext;
                         case "getParameter" -> {
                             String[] values = parameters.get((String) args[0]);
                             yield values == null ? null : values[0];

@@ -2,6 +2,7 @@ package dev.pkcefilter.impl.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
@@ -18,6 +19,7 @@ import java.util.Set;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pkcefilter.PkceConfiguration;
+import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.TokenResponse;
 import dev.pkcefilter.impl.refresh.TokenRefresher;
 import dev.pkcefilter.impl.session.TokenSet;
@@ -45,6 +47,29 @@ class PkceInitializerTest {
                 .get("pkce.allow-insecure-http"));
         assertEquals("", PkceInitializer.annotationValues(Set.of(Default.class)).get("pkce.allow-insecure-http"));
         assertEquals("shop", PkceInitializer.annotationValues(Set.of(Default.class)).get("pkce.client-id"));
+    }
+
+    @Test
+    void failsWhenContainerSecurityIsTrueWhereCdiBootstrapCannotSeeIt() {
+        PkceInitializer.checkContainerSecurity(false, false);
+        PkceInitializer.checkContainerSecurity(true, true);
+
+        assertEquals("""
+                pkce-filter configuration is invalid (1 problem):
+                  - pkce.container-security is true, but not where CDI bootstrap reads it, which sets up Jakarta\
+                 Security before web.xml context-params and filter init-params are read (or the server has no CDI):\
+                 set it as a system property, as the environment variable PKCE_CONTAINER_SECURITY, as a MicroProfile\
+                 Config property (such as WEB-INF/classes/META-INF/microprofile-config.properties), or with\
+                 @PkceConfiguration(containerSecurity = true) on a class that is a CDI bean""",
+                assertThrows(PkceFilterException.class, () -> PkceInitializer.checkContainerSecurity(true, false))
+                        .getMessage());
+        assertEquals("""
+                pkce-filter configuration is invalid (1 problem):
+                  - pkce.container-security was true at CDI bootstrap, which set up Jakarta Security, but a web.xml\
+                 context-param or filter init-param says false, and web.xml cannot turn it off: set the key in one\
+                 place""",
+                assertThrows(PkceFilterException.class, () -> PkceInitializer.checkContainerSecurity(false, true))
+                        .getMessage());
     }
 
     private final Map<String, Object> attributes = new HashMap<>();

@@ -31,6 +31,14 @@ public final class ExampleWar {
      * minimal web.xml is created if it has none), e.g. {@code pkce.issuer}.
      */
     public static WebArchive withContextParams(Map<String, String> params) {
+        return withWebXml(params, "");
+    }
+
+    /**
+     * {@link #withContextParams} with more {@code web.xml} elements after them, such as a
+     * {@code <security-constraint>}.
+     */
+    public static WebArchive withWebXml(Map<String, String> params, String elements) {
         File war = new File(System.getProperty("example.war", "target/example.war"));
         if (!war.isFile()) {
             throw new IllegalStateException(war + " does not exist; build example-war first (mvn verify at the top level)");
@@ -39,7 +47,7 @@ public final class ExampleWar {
         String xml = params.entrySet().stream()
                 .map(p -> "<context-param><param-name>" + p.getKey() + "</param-name><param-value>"
                         + xmlText(p.getValue()) + "</param-value></context-param>")
-                .collect(Collectors.joining("\n  ", "\n  ", ""));
+                .collect(Collectors.joining("\n  ", "\n  ", "")) + (elements.isEmpty() ? "" : "\n  " + elements);
         Node existing = archive.get("WEB-INF/web.xml");
         String webXml;
         if (existing == null) {
