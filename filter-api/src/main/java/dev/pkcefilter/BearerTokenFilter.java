@@ -1,5 +1,6 @@
 package dev.pkcefilter;
 
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -27,12 +28,39 @@ import jakarta.ws.rs.core.HttpHeaders;
  * @RegisterRestClient @RegisterProvider(BearerTokenFilter.class)
  * public interface OrdersApi { ... }
  * }</pre>
+ *
+ * <p>For a further client ({@code pkce.clients}), construct it with the client's name; its token goes only to that
+ * client's {@code pkce.<name>.api-origins}. MicroProfile Rest Client registers providers by class, so name a subclass:
+ * <pre>{@code
+ * client.register(new BearerTokenFilter("loom"));
+ *
+ * public class LoomToken extends BearerTokenFilter { public LoomToken() { super("loom"); } }
+ * @RegisterRestClient @RegisterProvider(LoomToken.class)
+ * public interface LoomApi { ... }
+ * }</pre>
  */
 public class BearerTokenFilter implements ClientRequestFilter {
 
+    private final String client; // null: the default client
+
+    /** The token of the client users sign in with. */
+    public BearerTokenFilter() {
+        this.client = null;
+    }
+
+    /**
+     * The token of a further client.
+     *
+     * @param client a name {@code pkce.clients} lists
+     */
+    public BearerTokenFilter(String client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
     @Override
     public void filter(ClientRequestContext request) {
-        filter(request, () -> CDI.current().select(AccessToken.class).get());
+        filter(request, () -> client == null ? CDI.current().select(AccessToken.class).get()
+                : CDI.current().select(AccessTokens.class).get().get(client));
     }
 
     /** With the token from {@code token}, asked only when the request has no {@code Authorization} header. */

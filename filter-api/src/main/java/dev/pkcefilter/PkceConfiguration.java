@@ -2,6 +2,7 @@ package dev.pkcefilter;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -28,11 +29,33 @@ import java.lang.annotation.Target;
  * need not be written in code.
  *
  * <p>Durations are ISO-8601 ({@code PT30S}); lists are comma separated.
+ *
+ * <p>A further client ({@code pkce.clients}) is configured by another annotation with its {@link #name()}, on the same
+ * class or any other; its attributes are that client's keys ({@code pkce.<name>.<key>}):
+ * <pre>{@code
+ * @PkceConfiguration(issuer = "https://login.example.com/realms/shop", clientId = "shop", clients = "loom")
+ * @PkceConfiguration(name = "loom", issuer = "https://auth.loom.example", clientId = "shop-at-loom",
+ *         clientSecret = "${LOOM_CLIENT_SECRET}", clientAuth = "client_secret_post", audience = "https://api.loom.example")
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
+@Repeatable(PkceConfiguration.List.class)
 public @interface PkceConfiguration {
+
+    /**
+     * @return empty for the client users sign in with; else the further client these attributes configure, a name
+     *         that {@code pkce.clients} lists (lowercase letters, digits and {@code -})
+     */
+    String name() default "";
+
+    /**
+     * @return {@code pkce.clients}: the names of further clients, each at its own authorization server (an API
+     *         vendor's), which a signed-in user connects at {@code {context}/oauth/connect/<name>}; only on the
+     *         annotation without a {@link #name()}
+     */
+    String[] clients() default {};
 
     /** @return {@code pkce.issuer}: the authorization server's issuer; endpoints are discovered from it (RFC 8414, OpenID Connect Discovery) */
     String issuer() default "";
@@ -160,4 +183,13 @@ public @interface PkceConfiguration {
      *         {@code web.xml} parameter never
      */
     boolean containerSecurity() default false;
+
+    /** Holds the annotations of a class that configures several clients. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface List {
+        /** @return the annotations, one per client */
+        PkceConfiguration[] value();
+    }
 }

@@ -1,5 +1,23 @@
 package dev.pkcefilter.event;
 
-/** Fired when a user signed out through {@code pkce.logout-path}, before the session is invalidated. */
-public record LoggedOut() {
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Fired when a user signed out through {@code pkce.logout-path}, before the session is invalidated: once for the
+ * default client and once for each further client that was connected; and when one further client was disconnected
+ * ({@code {context}/oauth/disconnect/<name>}).
+ *
+ * @param client the further client ({@code pkce.clients}); empty for the default client
+ */
+public record LoggedOut(Optional<String> client) {
+
+    public LoggedOut {
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The default client's sign-out. */
+    public LoggedOut() {
+        this(Optional.empty());
+    }
 }

@@ -10,12 +10,20 @@ import java.util.Optional;
  * @param error the OAuth error code (RFC 6749 §4.1.2.1, §5.2) when the authorization server gave one
  * @param errorDescription the server's description, remote text: escape it before display
  * @param reason what pkce-filter saw, a constant sentence
+ * @param client the further client ({@code pkce.clients}) whose connection failed; empty for the default client's sign-in
  */
-public record LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason) {
+public record LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason,
+                          Optional<String> client) {
 
     public LoginFailed {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(errorDescription, "errorDescription");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The default client's sign-in. */
+    public LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason) {
+        this(status, error, errorDescription, reason, Optional.empty());
     }
 }

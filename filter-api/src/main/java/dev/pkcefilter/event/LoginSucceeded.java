@@ -1,6 +1,7 @@
 package dev.pkcefilter.event;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.pkcefilter.AccessToken;
 
@@ -14,10 +15,17 @@ import dev.pkcefilter.AccessToken;
  * }</pre>
  *
  * @param token the new access token; its raw value only through {@link AccessToken#value()}
+ * @param client the further client ({@code pkce.clients}) that was connected; empty for the default client's sign-in
  */
-public record LoginSucceeded(AccessToken token) {
+public record LoginSucceeded(AccessToken token, Optional<String> client) {
 
     public LoginSucceeded {
         Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The default client's sign-in. */
+    public LoginSucceeded(AccessToken token) {
+        this(token, Optional.empty());
     }
 }

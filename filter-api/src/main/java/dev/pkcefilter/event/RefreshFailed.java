@@ -1,6 +1,7 @@
 package dev.pkcefilter.event;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Fired when a refresh did not give new tokens.
@@ -8,6 +9,16 @@ import java.util.Objects;
  * @param refused {@code true} when the authorization server refused the refresh token (the tokens were dropped
  *                and the user signs in again); {@code false} when it could not be reached or answered an error
  *                (the tokens were kept)
+ * @param client the further client ({@code pkce.clients}) whose token it is; empty for the default client
  */
-public record RefreshFailed(boolean refused) {
+public record RefreshFailed(boolean refused, Optional<String> client) {
+
+    public RefreshFailed {
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The default client's refresh. */
+    public RefreshFailed(boolean refused) {
+        this(refused, Optional.empty());
+    }
 }

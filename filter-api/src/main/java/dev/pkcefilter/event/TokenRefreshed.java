@@ -1,6 +1,7 @@
 package dev.pkcefilter.event;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.pkcefilter.AccessToken;
 
@@ -9,10 +10,17 @@ import dev.pkcefilter.AccessToken;
  * waited for it.
  *
  * @param token the new access token; its raw value only through {@link AccessToken#value()}
+ * @param client the further client ({@code pkce.clients}) whose token it is; empty for the default client
  */
-public record TokenRefreshed(AccessToken token) {
+public record TokenRefreshed(AccessToken token, Optional<String> client) {
 
     public TokenRefreshed {
         Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The default client's refresh. */
+    public TokenRefreshed(AccessToken token) {
+        this(token, Optional.empty());
     }
 }
