@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A broken configuration (no client id, a malformed URL, an unknown client authentication; an http issuer on a
- * host that is not loopback) fails the deployment,
+ * host that is not loopback; a further client without its client id, with a key it may not have, or with a name that
+ * is not one) fails the deployment,
  * and the server's log holds the one message that lists every problem. Servers report a failed deployment
  * differently (WildFly throws, Payara Micro may not), so the test deploys by hand, accepts either, and then
  * checks what matters: the application does not serve, and the message is in the log.
@@ -64,6 +65,58 @@ class BrokenConfigIT {
         params.put("pkce.client-id", "shop");
         params.put("pkce.container-security", "true");
         return TestWars.tokenApp("webxml-container-security.war", params);
+    }
+
+    /**
+     * Issue 15: a further client ({@code pkce.clients}) without its client id, and with a key that only the default
+     * client has; the default client itself is right.
+     */
+    @Deployment(name = "broken-client", managed = false, testable = false)
+    static WebArchive brokenNamedClient() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pkce.authorization-endpoint", "http://127.0.0.1:1/authorize");
+        params.put("pkce.token-endpoint", "http://127.0.0.1:1/token");
+        params.put("pkce.client-id", "shop");
+        params.put("pkce.clients", "loom");
+        params.put("pkce.loom.authorization-endpoint", "http://127.0.0.1:2/authorize");
+        params.put("pkce.loom.token-endpoint", "http://127.0.0.1:2/token");
+        params.put("pkce.loom.logout-path", "/loom/logout");
+        return TestWars.tokenApp("broken-client.war", params);
+    }
+
+    /** Issue 15: client names are lowercase letters, digits and {@code -}. */
+    @Deployment(name = "bad-client-name", managed = false, testable = false)
+    static WebArchive badClientName() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pkce.authorization-endpoint", "http://127.0.0.1:1/authorize");
+        params.put("pkce.token-endpoint", "http://127.0.0.1:1/token");
+        params.put("pkce.client-id", "shop");
+        params.put("pkce.clients", "loom,Loom_2");
+        params.put("pkce.loom.authorization-endpoint", "http://127.0.0.1:2/authorize");
+        params.put("pkce.loom.token-endpoint", "http://127.0.0.1:2/token");
+        params.put("pkce.loom.client-id", "shop-at-loom");
+        return TestWars.tokenApp("bad-client-name.war", params);
+    }
+
+    @Test
+    void failsTheDeploymentOfABrokenNamedClientNamingItsFullKeys() throws Exception {
+        String logged = deployBroken("broken-client");
+
+        assertTrue(logged.contains("pkce-filter configuration is invalid (2 problems):"), "no summary line in the log");
+        assertTrue(logged.contains("  - pkce.loom.client-id is missing"), logged.length() + " chars, no client-id problem");
+        assertTrue(logged.contains("PKCE_LOOM_CLIENT_ID"), "the environment variable of the named client's key");
+        assertTrue(logged.contains("  - pkce.loom.logout-path"), "the key a further client may not have");
+        undeploy("broken-client");
+    }
+
+    @Test
+    void failsTheDeploymentOfAClientNameThatIsNotOne() throws Exception {
+        String logged = deployBroken("bad-client-name");
+
+        assertTrue(logged.contains("pkce-filter configuration is invalid ("), "no summary line in the log");
+        assertTrue(logged.lines().anyMatch(line -> line.contains("  - ") && line.contains("pkce.clients")
+                && line.contains("Loom_2")), logged.length() + " chars, no problem line naming pkce.clients and the name");
+        undeploy("bad-client-name");
     }
 
     @Test

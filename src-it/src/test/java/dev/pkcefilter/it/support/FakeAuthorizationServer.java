@@ -47,6 +47,12 @@ import com.sun.net.httpserver.HttpServer;
  * recorded, and every secret it issued or received is remembered ({@link #secrets()}). An authorization request
  * with {@code login_hint} signs in the user it names, as if that person had typed their name at a login page.
  *
+ * <p>It can stand for an API vendor's server with quirks: one that requires an Auth0-style {@code audience} on every
+ * token request ({@link #requireAudience}), that gives the lifetime under another name ({@link #lifetimeMember}, e.g.
+ * {@code expiry}), that sends {@code iss} with its authorization responses (RFC 9207, {@link #sendIssInAuthorizationResponse});
+ * {@link Recorded#clientAuthentication()} tells how a request authenticated the client. Several fakes run at once in
+ * one JVM, each on its own port with its own state (it has no static mutable state).
+ *
  * <p>It is an OpenID provider whose ID tokens validate (OpenID Connect Core 1.0 §2, §3.1.3.7): signed RS256 with an
  * RSA key it generates at start and publishes at {@code jwks_uri} ({@code /jwks}, RFC 7517 §5), with {@code iss},
  * {@code sub}, {@code aud} and {@code azp} (the client of the authorization request), {@code exp}, {@code iat},
@@ -135,6 +141,25 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         public String header(String name) {
             return headers.getFirst(name);
         }
+
+        /** @return a token request's parameters, from its form or, with {@code Content-Type: application/json}, its JSON body */
+        public Map<String, String> parameters() {
+            String type = header("Content-Type");
+            return type != null && type.startsWith("application/json") ? json(body) : form();
+        }
+
+        /**
+         * @return how this token (or revocation) request authenticated the client (RFC 6749 §2.3.1):
+         *     {@code client_secret_basic} (an {@code Authorization: Basic} header), {@code client_secret_post}
+         *     ({@code client_secret} among the parameters), or {@code none}
+         */
+        public String clientAuthentication() {
+            String authorization = header("Authorization");
+            if (authorization != null && authorization.startsWith("Basic ")) {
+                return "client_secret_basic";
+            }
+            return parameters().containsKey("client_secret") ? "client_secret_post" : "none";
+        }
     }
 
     /** A revocation request as received: the token, its hint, and whether the token was live until then. */
@@ -187,11 +212,18 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private volatile int revocationStatus = 200;
     private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
     private volatile String lastIdToken;
+    private volatile String lastAccessToken;
     /** JSON members the userinfo endpoint adds to {@code sub} and {@code preferred_username}. */
     private volatile String userinfoExtra = "";
     /** When set, the {@code sub} the userinfo endpoint answers instead of the user's. */
     private volatile String userinfoSubject;
     private volatile int userinfoStatus = 200;
+    /** When set, every token request (code and refresh grants) must carry this {@code audience}. */
+    private volatile String requiredAudience;
+    /** The JSON member of token responses that holds the lifetime in seconds. */
+    private volatile String lifetimeMember = "expires_in";
+    /** Whether authorization responses carry {@code iss} (RFC 9207 §2). */
+    private volatile boolean sendIss;
 
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
     private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
@@ -315,9 +347,41 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return this;
     }
 
-    /** The {@code expires_in} of the access tokens it issues, in seconds (default 300). @return this server */
+    /**
+     * The lifetime of the access tokens it issues, in seconds (default 300), sent as {@link #lifetimeMember}.
+     * @return this server
+     */
     public FakeAuthorizationServer tokensExpireIn(int expiresIn) {
         this.expiresIn = expiresIn;
+        return this;
+    }
+
+    /**
+     * Token requests, code and refresh grants alike, without this {@code audience} (Auth0-style) are refused with
+     * 400 {@code invalid_request}, and a refused refresh leaves the refresh token valid; {@code null}: none needed
+     * (the default). Kept across {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer requireAudience(String audience) {
+        this.requiredAudience = audience;
+        return this;
+    }
+
+    /**
+     * The JSON member of token responses that holds the lifetime in seconds, e.g. {@code expiry} as some vendors
+     * send it; default {@code expires_in} (RFC 6749 §5.1). Only this member is sent. Kept across {@link #reset()}.
+     * @return this server
+     */
+    public FakeAuthorizationServer lifetimeMember(String member) {
+        this.lifetimeMember = java.util.Objects.requireNonNull(member, "member");
+        return this;
+    }
+
+    /**
+     * Whether authorization responses (codes and errors) carry {@code iss}, this server's issuer (RFC 9207 §2);
+     * default no. Kept across {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer sendIssInAuthorizationResponse(boolean sendIss) {
+        this.sendIss = sendIss;
         return this;
     }
 
@@ -451,8 +515,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     /**
      * Restores the defaults of every fault: the right ID tokens, a key set that answers, the token endpoint
-     * normal, tokens for 300 s. Its keys, users and roles, client secret and counts of {@link #jwksRequests()}
-     * stay.
+     * normal, tokens for 300 s. Its keys, users and roles, client secret, counts of {@link #jwksRequests()} and its
+     * vendor quirks ({@link #requireAudience}, {@link #lifetimeMember}, {@link #sendIssInAuthorizationResponse}) stay.
      */
     public void reset() {
         forgery = Forgery.NONE;
@@ -527,6 +591,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     new Grant(q.getOrDefault("login_hint", user), q.get("client_id"), Instant.now())));
             target = redirectUri + "?code=" + enc(code) + "&state=" + enc(state);
         }
+        if (sendIss) {
+            target += "&iss=" + enc(base); // RFC 9207 §2
+        }
         exchange.getResponseHeaders().set("Location", target);
         send(exchange, 302, "text/plain", "");
     }
@@ -555,8 +622,16 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     /** A token request's parameters, from a form or a JSON body. */
     private static Map<String, String> parameters(Recorded request) {
-        String type = request.header("Content-Type");
-        return type != null && type.startsWith("application/json") ? json(request.body()) : request.form();
+        return request.parameters();
+    }
+
+    /** @return why a token request lacks the {@link #requireAudience required audience}, or {@code null} */
+    private String audienceProblem(Map<String, String> parameters) {
+        String required = requiredAudience;
+        if (required == null || required.equals(parameters.get("audience"))) {
+            return null;
+        }
+        return parameters.get("audience") == null ? "audience is missing" : "audience is not " + required;
     }
 
     private void issue(HttpExchange exchange, Recorded request) throws IOException {
@@ -571,6 +646,12 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                 : !s256(form.get("code_verifier")).equals(issued.challenge()) ? "code_verifier does not match"
                 : !clientAuthenticated(request, form, issued.clientId()) ? "client authentication failed"
                 : null;
+        String audience = audienceProblem(form);
+        if (problem == null && audience != null) {
+            send(exchange, 400, "application/json",
+                    "{\"error\":\"invalid_request\",\"error_description\":\"" + audience + "\"}");
+            return;
+        }
         if (problem != null) {
             send(exchange, 400, "application/json",
                     "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
@@ -584,6 +665,12 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         sleep(refreshDelayMillis);
         if (refreshError != null) {
             send(exchange, 400, "application/json", "{\"error\":\"" + refreshError + "\"}");
+            return;
+        }
+        String audience = audienceProblem(form);
+        if (audience != null) {
+            send(exchange, 400, "application/json",
+                    "{\"error\":\"invalid_request\",\"error_description\":\"" + audience + "\"}");
             return;
         }
         Grant grant = refreshTokens.remove(String.valueOf(form.get("refresh_token"))); // rotation: one use
@@ -606,10 +693,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             refreshTokens.put(refreshToken, grant);
         }
         lastIdToken = idToken;
+        lastAccessToken = accessToken;
         send(exchange, 200, "application/json", """
-                {"access_token":"%s","token_type":"%s","expires_in":%d,%s"scope":"openid profile",
+                {"access_token":"%s","token_type":"%s","%s":%d,%s"scope":"openid profile",
                  "id_token":"%s"}
-                """.formatted(accessToken, tokenType, expiresIn,
+                """.formatted(accessToken, tokenType, lifetimeMember, expiresIn,
                         issueRefreshToken ? "\"refresh_token\":\"" + refreshToken + "\"," : "", idToken));
     }
 
@@ -727,6 +815,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             all.add(clientSecret);
         }
         return all;
+    }
+
+    /** @return the access token issued last, {@code null} before the first */
+    public String lastAccessToken() {
+        return lastAccessToken;
     }
 
     /** @return the ID token issued last (forged or not) */
