@@ -29,6 +29,11 @@ final class FakeHttp {
 
     /** A {@link PkceFilter} initialized as a container would, in an application whose pkce-filter is {@code context}. */
     static PkceFilter initializedFilter(PkceContext context) throws ServletException {
+        return initializedFilter(context, null);
+    }
+
+    /** The filter of a further client ({@code client}), or of the default one when it is {@code null}. */
+    static PkceFilter initializedFilter(PkceContext context, String client) throws ServletException {
         ServletContext servletContext = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
                 new Class<?>[] {ServletContext.class}, (proxy, m, args) -> m.getName().equals("getAttribute")
                         && PkceContext.ATTRIBUTE.equals(args[0]) ? context : null);
@@ -46,7 +51,7 @@ final class FakeHttp {
 
             @Override
             public String getInitParameter(String name) {
-                return null;
+                return PkceFilter.CLIENT_PARAMETER.equals(name) ? client : null;
             }
 
             @Override
@@ -119,6 +124,7 @@ final class FakeHttp {
                         case "getParameterValues" -> parameters.get((String) args[0]);
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                        case "removeAttribute" -> attributes.remove((String) args[0]);
                         case "getServletContext" -> servletContext;
                         case "getParameter" -> {
                             String[] values = parameters.get((String) args[0]);
