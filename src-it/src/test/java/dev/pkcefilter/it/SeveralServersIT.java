@@ -106,12 +106,10 @@ class SeveralServersIT {
         params.put("pkce.loom.audience", LOOM_AUDIENCE);
         params.put("pkce.loom.scope", "openid recordings:read");
         params.put("pkce.loom.protected-paths", "/loom/*");
-        params.put("pkce.loom.http-timeout", "PT5S");
         params.put("pkce.jsonapi.issuer", jsonapi.issuer());
         params.put("pkce.jsonapi.client-id", JSONAPI_CLIENT_ID);
         params.put("pkce.jsonapi.token-request-format", "json");
         params.put("pkce.jsonapi.scope", "contacts:read");
-        params.put("pkce.jsonapi.http-timeout", "PT5S");
         return TestWars.tokenApp(CONTEXT_ROOT + ".war", params).addPackage(ConnectionsServlet.class.getPackage());
     }
 
