@@ -7,7 +7,8 @@ import java.util.Locale;
  *
  * <p>Each key is read as {@code pkce.client-id} (MicroProfile Config, system property, {@code web.xml}),
  * as the environment variable {@code PKCE_CLIENT_ID} (the MicroProfile Config mapping), and as the annotation
- * attribute {@code clientId}.
+ * attribute {@code clientId}. A further client's ({@code pkce.clients}) is {@code pkce.<name>.client-id},
+ * {@code PKCE_<NAME>_CLIENT_ID} and {@code @PkceConfiguration(name = "<name>", clientId = ...)}: {@link #key(String)}.
  */
 public enum ConfigKey {
     ISSUER("pkce.issuer", "issuer"),
@@ -42,7 +43,8 @@ public enum ConfigKey {
     ROLES_CLAIM("pkce.roles-claim", "rolesClaim"),
     ROLES_SOURCE("pkce.roles-source", "rolesSource"),
     USERINFO_CLAIMS("pkce.userinfo-claims", "userinfoClaims"),
-    CONTAINER_SECURITY("pkce.container-security", "containerSecurity");
+    CONTAINER_SECURITY("pkce.container-security", "containerSecurity"),
+    CLIENTS("pkce.clients", "clients");
 
     private final String key;
     private final String attribute;
@@ -51,12 +53,28 @@ public enum ConfigKey {
     ConfigKey(String key, String attribute) {
         this.key = key;
         this.attribute = attribute;
-        this.environmentName = environmentName(key);
+        this.environmentName = environmentVariable(key);
     }
 
     /** @return the property name, such as {@code pkce.client-id} */
     public String key() {
         return key;
+    }
+
+    /**
+     * @param client a further client's name, or {@code null} for the default client
+     * @return the property name, such as {@code pkce.client-id} or {@code pkce.loom.client-id}
+     */
+    public String key(String client) {
+        return client == null ? key : "pkce." + client + key.substring("pkce".length());
+    }
+
+    /**
+     * @param client a further client's name, or {@code null} for the default client
+     * @return the environment variable, such as {@code PKCE_CLIENT_ID} or {@code PKCE_LOOM_CLIENT_ID}
+     */
+    public String environmentName(String client) {
+        return client == null ? environmentName : environmentVariable(key(client));
     }
 
     /** @return the annotation attribute, such as {@code clientId} */
@@ -70,14 +88,28 @@ public enum ConfigKey {
     }
 
     /** The MicroProfile Config environment mapping: every non-alphanumeric character becomes {@code _}, upper case. */
-    static String environmentName(String name) {
+    static String environmentVariable(String name) {
         return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     /** @return how a user may set this key, for error messages */
     String howToSet() {
-        return "set " + key + " as a system property, environment variable " + environmentName
-                + ", web.xml context-param or filter init-param, or @PkceConfiguration(" + attribute + " = ...)";
+        return howToSet(null);
+    }
+
+    /**
+     * @param client a further client's name, or {@code null} for the default client
+     * @return how a user may set this key of that client, for error messages
+     */
+    String howToSet(String client) {
+        return "set " + key(client) + " as a system property, environment variable " + environmentName(client)
+                + ", web.xml context-param or filter init-param, or @PkceConfiguration(" + annotationAttribute(client)
+                + " = ...)";
+    }
+
+    /** @return the annotation attribute as written, such as {@code clientId} or {@code name = "loom", clientId} */
+    String annotationAttribute(String client) {
+        return client == null ? attribute : "name = \"" + client + "\", " + attribute;
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,17 +60,46 @@ public final class ConfigSources {
      * @return the trimmed value, or empty when no source sets it
      */
     Optional<String> get(ConfigKey key, List<String> problems) {
-        Optional<String> value = nonBlank(external.apply(key.key()).orElse(null))
-                .or(() -> nonBlank(environment.apply(key.environmentName())))
-                .or(() -> nonBlank(servletParameters.apply(key.key())));
+        return get(null, key, problems);
+    }
+
+    /**
+     * The value of a key of a client, from the source of highest precedence that has a non-blank value.
+     *
+     * @param client a further client's name ({@code pkce.<name>.<key>}), or {@code null} for the default client
+     * @param key the key
+     * @param problems where an unresolvable placeholder is reported
+     * @return the trimmed value, or empty when no source sets it
+     */
+    Optional<String> get(String client, ConfigKey key, List<String> problems) {
+        String name = key.key(client);
+        Optional<String> value = nonBlank(external.apply(name).orElse(null))
+                .or(() -> nonBlank(environment.apply(key.environmentName(client))))
+                .or(() -> nonBlank(servletParameters.apply(name)));
         if (value.isPresent()) {
             return value;
         }
-        String fromAnnotation = annotation.get(key.key());
-        return nonBlank(fromAnnotation).flatMap(v -> resolvePlaceholders(key, v, problems));
+        String fromAnnotation = annotation.get(name);
+        return nonBlank(fromAnnotation).flatMap(v -> resolvePlaceholders(client, key, v, problems));
     }
 
-    private Optional<String> resolvePlaceholders(ConfigKey key, String value, List<String> problems) {
+    /**
+     * @return the names of the further clients the annotation configures ({@code @PkceConfiguration(name = ...)}),
+     *         whether or not {@code pkce.clients} lists them
+     */
+    Set<String> annotatedClients() {
+        Set<String> names = new TreeSet<>();
+        for (String key : annotation.keySet()) {
+            int first = key.indexOf('.');
+            int second = key.indexOf('.', first + 1);
+            if (second > 0) {
+                names.add(key.substring(first + 1, second));
+            }
+        }
+        return names;
+    }
+
+    private Optional<String> resolvePlaceholders(String client, ConfigKey key, String value, List<String> problems) {
         Matcher matcher = PLACEHOLDER.matcher(value);
         StringBuilder resolved = new StringBuilder();
         List<String> unresolved = new ArrayList<>();
@@ -82,7 +113,7 @@ public final class ConfigSources {
         }
         matcher.appendTail(resolved);
         if (!unresolved.isEmpty()) {
-            problems.add("@PkceConfiguration(" + key.attribute() + ") refers to ${" + String.join("}, ${", unresolved)
+            problems.add("@PkceConfiguration(" + key.annotationAttribute(client) + ") refers to ${" + String.join("}, ${", unresolved)
                     + "}, which is not set: set it as a system property, MicroProfile Config property or"
                     + " environment variable, or give a default as ${NAME:default}");
             return Optional.empty();
@@ -93,7 +124,7 @@ public final class ConfigSources {
     private Optional<String> lookupPlaceholder(String name) {
         return external.apply(name)
                 .or(() -> Optional.ofNullable(environment.apply(name)))
-                .or(() -> Optional.ofNullable(environment.apply(ConfigKey.environmentName(name))));
+                .or(() -> Optional.ofNullable(environment.apply(ConfigKey.environmentVariable(name))));
     }
 
     private static Optional<String> nonBlank(String value) {

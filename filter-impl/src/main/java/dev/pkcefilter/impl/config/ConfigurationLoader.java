@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.pkcefilter.PkceFilterException;
@@ -41,8 +43,27 @@ public final class ConfigurationLoader {
     private static final List<String> ID_TOKEN_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384",
             "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512");
 
+    /** A further client's name ({@code pkce.clients}): what {@code pkce.<name>.<key>} and a URL path can carry. */
+    private static final Pattern CLIENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    /**
+     * The keys a further client has no use for, each with the reason: one logout for all, one signed-in user, one
+     * list of clients.
+     */
+    private static final Map<ConfigKey, String> SIGN_IN_ONLY = new EnumMap<>(Map.of(
+            ConfigKey.LOGOUT_PATH, "one logout, at pkce.logout-path, signs out of every client (disconnect one at"
+                    + " /oauth/disconnect/<name>)",
+            ConfigKey.POST_LOGOUT_REDIRECT, "one logout, at pkce.logout-path, signs out of every client",
+            ConfigKey.CONTAINER_SECURITY, "the container's user is the one who signed in with the default client",
+            ConfigKey.PRINCIPAL_CLAIM, "the container's user is the one who signed in with the default client",
+            ConfigKey.ROLES_CLAIM, "the container's user is the one who signed in with the default client",
+            ConfigKey.ROLES_SOURCE, "the container's user is the one who signed in with the default client",
+            ConfigKey.CLIENTS, "further clients are listed once, in pkce.clients"));
+
     private final ConfigSources sources;
-    private final List<String> problems = new ArrayList<>();
+    /** A further client's name, or {@code null} for the default client. */
+    private final String client;
+    private final List<String> problems;
     private final List<ConfigKey> badUrls = new ArrayList<>();
     private final Map<ConfigKey, URI> insecureUrls = new LinkedHashMap<>();
 
@@ -51,22 +72,120 @@ public final class ConfigurationLoader {
     /** Stands in for a secret file that could not be read, so that the client is not also called public. */
     private static final ClientSecret UNREAD_SECRET = new ClientSecret("unread");
 
-    private ConfigurationLoader(ConfigSources sources) {
+    private ConfigurationLoader(ConfigSources sources, String client, List<String> problems) {
         this.sources = sources;
+        this.client = client;
+        this.problems = problems;
     }
 
     /**
-     * Loads and validates the configuration.
+     * Loads and validates the default client's configuration, without further clients.
      *
      * @param sources where values come from
      * @return the valid configuration
      * @throws PkceFilterException listing every problem, each with its key and how to fix it
      */
     public static ClientConfiguration load(ConfigSources sources) {
-        return new ConfigurationLoader(sources).load();
+        List<String> problems = new ArrayList<>();
+        ConfigurationLoader loader = new ConfigurationLoader(sources, null, problems);
+        ClientConfiguration config = loader.read();
+        if (!problems.isEmpty()) {
+            throw new PkceFilterException(describe(problems));
+        }
+        loader.warn();
+        return config;
     }
 
-    private ClientConfiguration load() {
+    /**
+     * Loads and validates the configuration of the default client and of each further client {@code pkce.clients}
+     * names ({@code pkce.<name>.<key>}); every problem of every client is reported at once.
+     *
+     * @param sources where values come from
+     * @return the valid configuration
+     * @throws PkceFilterException listing every problem, each with its full key and how to fix it
+     */
+    public static ApplicationConfiguration loadAll(ConfigSources sources) {
+        List<String> problems = new ArrayList<>();
+        ConfigurationLoader main = new ConfigurationLoader(sources, null, problems);
+        ClientConfiguration signIn = main.read();
+        List<ConfigurationLoader> loaders = new ArrayList<>(List.of(main));
+        Map<String, ClientConfiguration> named = new LinkedHashMap<>();
+        for (String name : main.clientNames()) {
+            ConfigurationLoader loader = new ConfigurationLoader(sources, name, problems);
+            loaders.add(loader);
+            named.put(name, loader.read());
+        }
+        if (problems.isEmpty()) {
+            distinctEndpoints(signIn, named, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new PkceFilterException(describe(problems));
+        }
+        loaders.forEach(ConfigurationLoader::warn);
+        sources.annotatedClients().stream().filter(name -> !named.containsKey(name)).forEach(name -> LOG.log(
+                Level.WARNING, "@PkceConfiguration(name = \"" + name + "\") configures a client that "
+                        + ConfigKey.CLIENTS.key() + " does not list: it is not used"));
+        return new ApplicationConfiguration(signIn, named);
+    }
+
+    /**
+     * {@code pkce.clients}: names of lowercase letters, digits and {@code -}, each once.
+     *
+     * @return the valid names, in order
+     */
+    private List<String> clientNames() {
+        List<String> names = new ArrayList<>();
+        list(ConfigKey.CLIENTS, CLIENT_NAME.asMatchPredicate(), "which is not a client name: use lowercase letters,"
+                + " digits and -, at most 40, starting with a letter or digit, such as loom or billing-api", null)
+                .orElse(List.of()).forEach(name -> {
+                    if (names.contains(name)) {
+                        problems.add(k(ConfigKey.CLIENTS) + " lists '" + name + "' twice: list each client once");
+                    } else {
+                        names.add(name);
+                    }
+                });
+        return names;
+    }
+
+    /**
+     * Each client has its own callback, and so its own redirect URI: a response is taken only at the callback of
+     * the client that asked for it, the defence against mix-up attacks (RFC 9700 §4.4.2).
+     */
+    private static void distinctEndpoints(ClientConfiguration signIn, Map<String, ClientConfiguration> named,
+                                          List<String> problems) {
+        Map<String, String> callbacks = new LinkedHashMap<>();
+        callbacks.put(signIn.paths().logoutPath(), ConfigKey.LOGOUT_PATH.key());
+        callbacks.put(signIn.paths().callbackPath(), ConfigKey.CALLBACK_PATH.key());
+        Map<URI, String> redirectUris = new LinkedHashMap<>();
+        signIn.paths().redirectUri().ifPresent(uri -> redirectUris.put(uri, ConfigKey.REDIRECT_URI.key()));
+        named.forEach((name, config) -> {
+            String callbackKey = ConfigKey.CALLBACK_PATH.key(name);
+            String taken = callbacks.putIfAbsent(config.paths().callbackPath(), callbackKey);
+            if (taken != null) {
+                problems.add(callbackKey + " '" + config.paths().callbackPath() + "' is also " + taken + ": each"
+                        + " client needs a callback of its own (RFC 9700 §4.4.2, mix-up attacks)");
+            }
+            config.paths().redirectUri().ifPresent(uri -> {
+                String redirectKey = ConfigKey.REDIRECT_URI.key(name);
+                String same = redirectUris.putIfAbsent(uri, redirectKey);
+                if (same != null) {
+                    problems.add(redirectKey + " '" + uri + "' is also " + same + ": each client needs a"
+                            + " redirect URI of its own (RFC 9700 §4.4.2, mix-up attacks)");
+                }
+            });
+        });
+    }
+
+    /** @return this client's configuration, or {@code null} when it has a problem (added to the list) */
+    private ClientConfiguration read() {
+        int problemsBefore = problems.size();
+        if (client != null) {
+            SIGN_IN_ONLY.forEach((key, why) -> {
+                if (sources.get(client, key, new ArrayList<>()).isPresent()) {
+                    problems.add(k(key) + " has no meaning for a further client: " + why + "; remove it");
+                }
+            });
+        }
         Optional<URI> issuer = url(ConfigKey.ISSUER);
         Optional<URI> authorizationEndpoint = url(ConfigKey.AUTHORIZATION_ENDPOINT);
         Optional<URI> tokenEndpoint = url(ConfigKey.TOKEN_ENDPOINT);
@@ -74,20 +193,20 @@ public final class ConfigurationLoader {
         Optional<URI> endSessionEndpoint = url(ConfigKey.END_SESSION_ENDPOINT);
         if (issuer.isEmpty() && (authorizationEndpoint.isEmpty() || tokenEndpoint.isEmpty())
                 && !hasUrlProblem(ConfigKey.ISSUER, ConfigKey.AUTHORIZATION_ENDPOINT, ConfigKey.TOKEN_ENDPOINT)) {
-            problems.add("no authorization server: set " + ConfigKey.ISSUER.key() + " (endpoints are then discovered),"
-                    + " or both " + ConfigKey.AUTHORIZATION_ENDPOINT.key() + " and " + ConfigKey.TOKEN_ENDPOINT.key());
+            problems.add("no authorization server: set " + k(ConfigKey.ISSUER) + " (endpoints are then discovered),"
+                    + " or both " + k(ConfigKey.AUTHORIZATION_ENDPOINT) + " and " + k(ConfigKey.TOKEN_ENDPOINT));
         }
 
         if (issuer.isEmpty() && !hasUrlProblem(ConfigKey.ISSUER)
                 && AuthorizationRequest.isOpenId(get(ConfigKey.SCOPE).orElse("").trim().replaceAll("\\s+", " "))) {
-            problems.add(ConfigKey.SCOPE.key() + " has openid, so the ID token that comes back is checked against the"
-                    + " issuer (OpenID Connect Core 1.0 §3.1.3.7): set " + ConfigKey.ISSUER.key()
+            problems.add(k(ConfigKey.SCOPE) + " has openid, so the ID token that comes back is checked against the"
+                    + " issuer (OpenID Connect Core 1.0 §3.1.3.7): set " + k(ConfigKey.ISSUER)
                     + " (with explicit endpoints too)");
         }
 
         Optional<String> clientId = get(ConfigKey.CLIENT_ID);
         if (clientId.isEmpty()) {
-            problems.add(ConfigKey.CLIENT_ID.key() + " is missing: " + ConfigKey.CLIENT_ID.howToSet());
+            problems.add(k(ConfigKey.CLIENT_ID) + " is missing: " + ConfigKey.CLIENT_ID.howToSet(client));
         }
         Optional<ClientSecret> clientSecret = clientSecret();
         ClientAuthMethod clientAuth = clientAuth(clientSecret.isPresent());
@@ -99,17 +218,20 @@ public final class ConfigurationLoader {
                 v -> Arrays.stream(TokenRequestFormat.values()).filter(f -> f.name().equalsIgnoreCase(v)).findFirst(),
                 "form or json");
 
+        boolean signIn = client == null;
         List<String> protectedPaths = urlPatterns(ConfigKey.PROTECTED_PATHS,
-                ClientConfiguration.DEFAULT_PROTECTED_PATHS, true);
+                signIn ? ClientConfiguration.DEFAULT_PROTECTED_PATHS : List.of(), true); // a further one: on demand
         List<String> publicPaths = urlPatterns(ConfigKey.PUBLIC_PATHS, List.of(), false);
-        String callbackPath = path(ConfigKey.CALLBACK_PATH, ClientConfiguration.DEFAULT_CALLBACK_PATH);
-        String logoutPath = path(ConfigKey.LOGOUT_PATH, ClientConfiguration.DEFAULT_LOGOUT_PATH);
-        if (callbackPath.equals(logoutPath)) {
-            problems.add(ConfigKey.CALLBACK_PATH.key() + " and " + ConfigKey.LOGOUT_PATH.key() + " are both '"
+        String callbackPath = path(ConfigKey.CALLBACK_PATH, signIn ? ClientConfiguration.DEFAULT_CALLBACK_PATH
+                : ClientConfiguration.DEFAULT_CALLBACK_PATH + "/" + client);
+        String logoutPath = signIn ? path(ConfigKey.LOGOUT_PATH, ClientConfiguration.DEFAULT_LOGOUT_PATH)
+                : ClientConfiguration.DEFAULT_LOGOUT_PATH;
+        if (signIn && callbackPath.equals(logoutPath)) {
+            problems.add(k(ConfigKey.CALLBACK_PATH) + " and " + k(ConfigKey.LOGOUT_PATH) + " are both '"
                     + callbackPath + "': give them different paths");
         }
         Optional<URI> redirectUri = url(ConfigKey.REDIRECT_URI);
-        Optional<String> postLogoutRedirect = postLogoutRedirect();
+        Optional<String> postLogoutRedirect = signIn ? postLogoutRedirect() : Optional.empty();
 
         Duration refreshSkew = duration(ConfigKey.REFRESH_SKEW, ClientConfiguration.DEFAULT_REFRESH_SKEW, true,
                 Duration.ofHours(1));
@@ -123,25 +245,18 @@ public final class ConfigurationLoader {
         Duration clockSkew = duration(ConfigKey.CLOCK_SKEW, ClientConfiguration.DEFAULT_CLOCK_SKEW, true,
                 Duration.ofMinutes(10));
         List<String> idTokenAlgorithms = idTokenAlgorithms(clientSecret.isPresent());
-        Optional<String> principalClaim = claimName(ConfigKey.PRINCIPAL_CLAIM);
-        Optional<String> rolesClaim = claimName(ConfigKey.ROLES_CLAIM);
-        ClientConfiguration.RolesSource rolesSource = parse(ConfigKey.ROLES_SOURCE,
-                ClientConfiguration.RolesSource.ID_TOKEN, v -> Arrays.stream(ClientConfiguration.RolesSource.values())
-                        .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
+        Optional<String> principalClaim = signIn ? claimName(ConfigKey.PRINCIPAL_CLAIM) : Optional.empty();
+        Optional<String> rolesClaim = signIn ? claimName(ConfigKey.ROLES_CLAIM) : Optional.empty();
+        ClientConfiguration.RolesSource rolesSource = !signIn ? ClientConfiguration.RolesSource.ID_TOKEN
+                : parse(ConfigKey.ROLES_SOURCE, ClientConfiguration.RolesSource.ID_TOKEN,
+                        v -> Arrays.stream(ClientConfiguration.RolesSource.values())
+                                .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
         boolean userinfoClaims = flag(ConfigKey.USERINFO_CLAIMS);
-        boolean containerSecurity = flag(ConfigKey.CONTAINER_SECURITY);
+        boolean containerSecurity = signIn && flag(ConfigKey.CONTAINER_SECURITY);
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
-        if (!problems.isEmpty()) {
-            throw new PkceFilterException(describe(problems));
-        }
-        if (allowInsecureHttp) {
-            LOG.log(Level.WARNING, ConfigKey.ALLOW_INSECURE_HTTP.key() + " is true: pkce-filter allows http to hosts"
-                    + " that are not loopback, so codes, tokens and the client secret may cross the network in clear"
-                    + " text; " + (insecureUrls.isEmpty() ? "no configured URL uses http now (discovered endpoints"
-                    + " may)" : "insecure URLs: " + insecureUrls.entrySet().stream()
-                    .map(e -> e.getKey().key() + " " + HttpUrls.forLog(e.getValue())).collect(Collectors.joining(", ")))
-                    + ". Use https outside development.");
+        if (problems.size() > problemsBefore) {
+            return null;
         }
         return ClientConfiguration.builder()
                 .issuer(issuer).authorizationEndpoint(authorizationEndpoint).tokenEndpoint(tokenEndpoint)
@@ -158,6 +273,20 @@ public final class ConfigurationLoader {
                 .userinfoClaims(userinfoClaims)
                 .containerSecurity(containerSecurity)
                 .build();
+    }
+
+    /** The WARNING of {@code pkce.allow-insecure-http}, once the whole configuration is valid. */
+    private void warn() {
+        if (!sources.get(client, ConfigKey.ALLOW_INSECURE_HTTP, new ArrayList<>()).flatMap(ConfigurationLoader::bool)
+                .orElse(false)) {
+            return;
+        }
+        LOG.log(Level.WARNING, k(ConfigKey.ALLOW_INSECURE_HTTP) + " is true: pkce-filter allows http to hosts"
+                + " that are not loopback, so codes, tokens and the client secret may cross the network in clear"
+                + " text; " + (insecureUrls.isEmpty() ? "no configured URL uses http now (discovered endpoints"
+                + " may)" : "insecure URLs: " + insecureUrls.entrySet().stream()
+                .map(e -> k(e.getKey()) + " " + HttpUrls.forLog(e.getValue())).collect(Collectors.joining(", ")))
+                + ". Use https outside development.");
     }
 
     /**
@@ -190,7 +319,12 @@ public final class ConfigurationLoader {
     }
 
     private Optional<String> get(ConfigKey key) {
-        return sources.get(key, problems);
+        return sources.get(client, key, problems);
+    }
+
+    /** @return the key's full name for this client, such as {@code pkce.client-id} or {@code pkce.loom.client-id} */
+    private String k(ConfigKey key) {
+        return key.key(client);
     }
 
     private boolean hasUrlProblem(ConfigKey... keys) {
@@ -210,7 +344,7 @@ public final class ConfigurationLoader {
             return uri;
         }
         badUrls.add(key);
-        problems.add(key.key() + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
+        problems.add(k(key) + " '" + value.get() + "' is not an absolute http(s) URL without a fragment,"
                 + " such as " + (key == ConfigKey.REDIRECT_URI ? "https://app.example.com/oauth/callback"
                         : "https://login.example.com/realms/main"));
         return Optional.empty();
@@ -224,11 +358,11 @@ public final class ConfigurationLoader {
         Optional<String> inline = get(ConfigKey.CLIENT_SECRET);
         Optional<String> file = get(ConfigKey.CLIENT_SECRET_FILE);
         if (file.isPresent() && inline.isPresent()) {
-            problems.add("both " + ConfigKey.CLIENT_SECRET.key() + " and " + ConfigKey.CLIENT_SECRET_FILE.key()
+            problems.add("both " + k(ConfigKey.CLIENT_SECRET) + " and " + k(ConfigKey.CLIENT_SECRET_FILE)
                     + " are set: keep one of them (the file keeps the secret out of the server's logs)");
         } else if (file.isPresent()) {
             secretKey = ConfigKey.CLIENT_SECRET_FILE;
-            return SecretFile.read(file.get(), problems).or(() -> Optional.of(UNREAD_SECRET));
+            return SecretFile.read(k(ConfigKey.CLIENT_SECRET_FILE), file.get(), problems).or(() -> Optional.of(UNREAD_SECRET));
         }
         return inline.map(ClientSecret::new);
     }
@@ -238,11 +372,11 @@ public final class ConfigurationLoader {
         ClientAuthMethod method = parse(ConfigKey.CLIENT_AUTH, fallback, ClientAuthMethod::parse,
                 ClientAuthMethod.allowed());
         if (method != ClientAuthMethod.NONE && !hasSecret) {
-            problems.add(ConfigKey.CLIENT_AUTH.key() + " is " + method.value() + " but " + ConfigKey.CLIENT_SECRET.key()
-                    + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet() + ", or set " + ConfigKey.CLIENT_SECRET_FILE.key()
+            problems.add(k(ConfigKey.CLIENT_AUTH) + " is " + method.value() + " but " + k(ConfigKey.CLIENT_SECRET)
+                    + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet(client) + ", or set " + k(ConfigKey.CLIENT_SECRET_FILE)
                     + ", or use none for a public client");
         } else if (method == ClientAuthMethod.NONE && hasSecret) {
-            problems.add(ConfigKey.CLIENT_AUTH.key() + " is none but " + secretKey.key() + " is set: remove the secret for a public client, or use client_secret_basic or"
+            problems.add(k(ConfigKey.CLIENT_AUTH) + " is none but " + k(secretKey) + " is set: remove the secret for a public client, or use client_secret_basic or"
                     + " client_secret_post");
         }
         return method;
@@ -279,7 +413,7 @@ public final class ConfigurationLoader {
         }
         Optional<T> parsed = parser.apply(value.get());
         if (parsed.isEmpty()) {
-            problems.add(key.key() + " '" + value.get() + "' is not known: use one of " + allowed);
+            problems.add(k(key) + " '" + value.get() + "' is not known: use one of " + allowed);
         }
         return parsed.orElse(fallback);
     }
@@ -301,15 +435,15 @@ public final class ConfigurationLoader {
                 name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8).trim();
                 val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has invalid percent-encoding in '" + pair
+                problems.add(k(ConfigKey.AUTHORIZE_PARAMS) + " has invalid percent-encoding in '" + pair
                         + "': write it as name=value&name2=value2, percent-encoding reserved characters");
                 continue;
             }
             if (name.isEmpty()) {
-                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " has a parameter without a name in '" + pair
+                problems.add(k(ConfigKey.AUTHORIZE_PARAMS) + " has a parameter without a name in '" + pair
                         + "': write it as name=value&name2=value2");
             } else if (RESERVED_AUTHORIZE_PARAMS.contains(name)) {
-                problems.add(ConfigKey.AUTHORIZE_PARAMS.key() + " may not set '" + name + "': pkce-filter writes it"
+                problems.add(k(ConfigKey.AUTHORIZE_PARAMS) + " may not set '" + name + "': pkce-filter writes it"
                         + keyFor(name).map(key -> "; set " + key + " instead").orElse(""));
             } else {
                 params.put(name, val);
@@ -319,12 +453,12 @@ public final class ConfigurationLoader {
     }
 
     /** The key that sets a reserved parameter; empty for those pkce-filter fixes or generates per login. */
-    private static Optional<String> keyFor(String param) {
+    private Optional<String> keyFor(String param) {
         return Optional.ofNullable(switch (param) {
-            case "client_id" -> ConfigKey.CLIENT_ID.key();
-            case "redirect_uri" -> ConfigKey.REDIRECT_URI.key();
-            case "scope" -> ConfigKey.SCOPE.key();
-            case "audience" -> ConfigKey.AUDIENCE.key();
+            case "client_id" -> k(ConfigKey.CLIENT_ID);
+            case "redirect_uri" -> k(ConfigKey.REDIRECT_URI);
+            case "scope" -> k(ConfigKey.SCOPE);
+            case "audience" -> k(ConfigKey.AUDIENCE);
             default -> null;
         });
     }
@@ -359,11 +493,11 @@ public final class ConfigurationLoader {
                 items.add(item);
             } else {
                 invalid = true;
-                problems.add(key.key() + " has '" + item + "', " + whyNot);
+                problems.add(k(key) + " has '" + item + "', " + whyNot);
             }
         }
         if (ifEmpty != null && items.isEmpty() && !invalid) {
-            problems.add(key.key() + " '" + value.get() + "' " + ifEmpty);
+            problems.add(k(key) + " '" + value.get() + "' " + ifEmpty);
         }
         return Optional.of(items);
     }
@@ -376,7 +510,7 @@ public final class ConfigurationLoader {
         String path = value.get();
         if (!path.startsWith("/") || path.startsWith("//") || path.contains("*") || path.contains("?")
                 || path.contains("#") || path.length() < 2) {
-            problems.add(key.key() + " '" + path + "' is not a path inside the application: use an exact path"
+            problems.add(k(key) + " '" + path + "' is not a path inside the application: use an exact path"
                     + " starting with /, such as " + fallback);
             return fallback;
         }
@@ -395,7 +529,7 @@ public final class ConfigurationLoader {
         }
         Optional<URI> uri = HttpUrls.parse(target);
         if (uri.isEmpty()) {
-            problems.add(ConfigKey.POST_LOGOUT_REDIRECT.key() + " '" + target + "' is neither a path starting with /"
+            problems.add(k(ConfigKey.POST_LOGOUT_REDIRECT) + " '" + target + "' is neither a path starting with /"
                     + " nor an absolute http(s) URL");
             return Optional.empty();
         }
@@ -416,9 +550,9 @@ public final class ConfigurationLoader {
         if (allowed) {
             return true;
         }
-        insecureUrls.forEach((key, uri) -> problems.add(key.key() + " '" + HttpUrls.forLog(uri) + "' is http to a"
+        insecureUrls.forEach((key, uri) -> problems.add(k(key) + " '" + HttpUrls.forLog(uri) + "' is http to a"
                 + " host that is not loopback: codes, tokens, secrets or the session would cross the network in clear"
-                + " text (RFC 6749 §10.9). Use https, or set " + ConfigKey.ALLOW_INSECURE_HTTP.key()
+                + " text (RFC 6749 §10.9). Use https, or set " + k(ConfigKey.ALLOW_INSECURE_HTTP)
                 + "=true for development"));
         return false;
     }
@@ -453,8 +587,8 @@ public final class ConfigurationLoader {
                 "lists no algorithm: give at least one, or leave it unset for "
                         + String.join(", ", ClientConfiguration.DEFAULT_ID_TOKEN_ALGORITHMS)).orElse(List.of());
         if (!hasSecret && algorithms.stream().anyMatch(a -> a.startsWith("HS"))) {
-            problems.add(ConfigKey.ID_TOKEN_ALGORITHMS.key() + " lists an HMAC algorithm, whose key is the client"
-                    + " secret, but the client has none: set " + ConfigKey.CLIENT_SECRET.key() + " or list only "
+            problems.add(k(ConfigKey.ID_TOKEN_ALGORITHMS) + " lists an HMAC algorithm, whose key is the client"
+                    + " secret, but the client has none: set " + k(ConfigKey.CLIENT_SECRET) + " or list only "
                     + "asymmetric algorithms such as RS256");
         }
         return algorithms.isEmpty() ? ClientConfiguration.DEFAULT_ID_TOKEN_ALGORITHMS : algorithms;
@@ -464,7 +598,7 @@ public final class ConfigurationLoader {
     private Optional<String> claimName(ConfigKey key) {
         Optional<String> value = get(key).map(String::trim);
         if (value.isPresent() && !value.get().matches("[^.\\s]+(\\.[^.\\s]+)*")) {
-            problems.add(key.key() + " '" + value.get() + "' is not a claim name or a dotted path of claim names,"
+            problems.add(k(key) + " '" + value.get() + "' is not a claim name or a dotted path of claim names,"
                     + " such as realm_access.roles");
             return Optional.empty();
         }
@@ -479,17 +613,17 @@ public final class ConfigurationLoader {
         try {
             Duration duration = Duration.parse(value.get());
             if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
-                problems.add(key.key() + " '" + value.get() + "' must be " + (zeroAllowed ? "zero or more" : "positive")
+                problems.add(k(key) + " '" + value.get() + "' must be " + (zeroAllowed ? "zero or more" : "positive")
                         + ", such as " + fallback);
                 return fallback;
             }
             if (duration.compareTo(max) > 0) { // a bound that also keeps toMillis() from overflowing
-                problems.add(key.key() + " '" + value.get() + "' is longer than the most allowed, " + max);
+                problems.add(k(key) + " '" + value.get() + "' is longer than the most allowed, " + max);
                 return fallback;
             }
             return duration;
         } catch (DateTimeParseException e) {
-            problems.add(key.key() + " '" + value.get() + "' is not an ISO-8601 duration: write it like " + fallback
+            problems.add(k(key) + " '" + value.get() + "' is not an ISO-8601 duration: write it like " + fallback
                     + " (" + fallback.toSeconds() + " seconds) or PT5M");
             return fallback;
         }

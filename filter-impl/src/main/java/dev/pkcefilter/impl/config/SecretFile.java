@@ -29,12 +29,13 @@ final class SecretFile {
     }
 
     /**
+     * @param keyName the key that gave the path, such as {@code pkce.client-secret-file}, for the messages
      * @param value the configured path
      * @param problems where a problem is reported
      * @return the secret, or empty after reporting a problem
      */
-    static Optional<ClientSecret> read(String value, List<String> problems) {
-        String key = ConfigKey.CLIENT_SECRET_FILE.key() + " '" + value + "'";
+    static Optional<ClientSecret> read(String keyName, String value, List<String> problems) {
+        String key = keyName + " '" + value + "'";
         Path path;
         try {
             path = Path.of(value);

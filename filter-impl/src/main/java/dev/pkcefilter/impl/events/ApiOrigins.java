@@ -22,6 +22,8 @@ public final class ApiOrigins {
     private final Optional<List<Origin>> configured;
     private final Optional<URI> issuer;
     private final Supplier<Optional<URI>> userinfoEndpoint;
+    /** The key that lists them, for the messages: {@code pkce.api-origins} or a further client's. */
+    private final String key;
 
     /**
      * @param configured {@code pkce.api-origins}, empty when not set
@@ -30,6 +32,15 @@ public final class ApiOrigins {
      *        issuer's origin did not match
      */
     public ApiOrigins(Optional<List<Origin>> configured, Optional<URI> issuer, Supplier<Optional<URI>> userinfoEndpoint) {
+        this(configured, issuer, userinfoEndpoint, null);
+    }
+
+    /**
+     * @param client a further client's name ({@code pkce.<name>.api-origins}), or {@code null} for the default client
+     */
+    public ApiOrigins(Optional<List<Origin>> configured, Optional<URI> issuer, Supplier<Optional<URI>> userinfoEndpoint,
+                      String client) {
+        this.key = ConfigKey.API_ORIGINS.key(client);
         this.configured = Objects.requireNonNull(configured, "configured");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.userinfoEndpoint = Objects.requireNonNull(userinfoEndpoint, "userinfoEndpoint");
@@ -45,15 +56,15 @@ public final class ApiOrigins {
         Optional<Origin> origin = Origin.of(target);
         if (origin.isEmpty()) {
             throw new PkceFilterException("pkce-filter did not add the access token to a request to a URL that is"
-                    + " not an absolute http(s) URL: only the origins in " + ConfigKey.API_ORIGINS.key()
+                    + " not an absolute http(s) URL: only the origins in " + key
                     + " receive it");
         }
         if (configured.isPresent() ? configured.get().contains(origin.get()) : isDefault(origin.get())) {
             return;
         }
         throw new PkceFilterException("pkce-filter did not add the access token to a request to " + origin.get()
-                + ": that origin is not in " + ConfigKey.API_ORIGINS.key() + " (" + describe(allowed()) + ")."
-                + " Add it to " + ConfigKey.API_ORIGINS.key() + " if it is an API that may receive the user's"
+                + ": that origin is not in " + key + " (" + describe(allowed()) + ")."
+                + " Add it to " + key + " if it is an API that may receive the user's"
                 + " token, or call it without BearerTokenFilter.");
     }
 

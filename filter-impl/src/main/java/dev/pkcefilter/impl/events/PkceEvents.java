@@ -25,37 +25,50 @@ public final class PkceEvents {
     private final Jsonb jsonb;
     private final ApiOrigins apiOrigins;
     private final Consumer<Object> sink;
+    private final Optional<String> client;
 
-    /** Events to the application's CDI observers. */
+    /** The default client's events to the application's CDI observers. */
     public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins) {
-        this(jsonb, apiOrigins, PkceEvents::fireToCdi);
+        this(jsonb, apiOrigins, PkceEvents::fireToCdi, Optional.empty());
     }
 
-    /** Events to {@code sink} (tests). */
+    /** The default client's events to {@code sink} (tests). */
     public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Consumer<Object> sink) {
+        this(jsonb, apiOrigins, sink, Optional.empty());
+    }
+
+    /**
+     * @param client the further client ({@code pkce.clients}) the events are of, empty for the default client
+     */
+    public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Optional<String> client) {
+        this(jsonb, apiOrigins, PkceEvents::fireToCdi, client);
+    }
+
+    private PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Consumer<Object> sink, Optional<String> client) {
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
         this.apiOrigins = Objects.requireNonNull(apiOrigins, "apiOrigins");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     public void loginSucceeded(TokenSet tokens) {
-        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
+        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins), client));
     }
 
     public void loginFailed(int status, Optional<String> error, Optional<String> description, String reason) {
-        fire(new LoginFailed(status, error, description, reason));
+        fire(new LoginFailed(status, error, description, reason, client));
     }
 
     public void tokenRefreshed(TokenSet tokens) {
-        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins)));
+        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins), client));
     }
 
     public void refreshFailed(boolean refused) {
-        fire(new RefreshFailed(refused));
+        fire(new RefreshFailed(refused, client));
     }
 
     public void loggedOut() {
-        fire(new LoggedOut());
+        fire(new LoggedOut(client));
     }
 
     private void fire(Object event) {

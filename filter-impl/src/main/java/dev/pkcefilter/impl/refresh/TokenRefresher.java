@@ -155,7 +155,7 @@ public final class TokenRefresher {
         String id = session.getId();
         TokenSet current;
         try {
-            current = SessionStore.tokensOrNull(session);
+            current = store.tokensOrNull(session);
         } catch (IllegalStateException e) { // invalidated meanwhile (a logout)
             return REFUSED;
         }
@@ -240,7 +240,7 @@ public final class TokenRefresher {
         }
         TokenSet stored;
         try {
-            stored = SessionStore.tokensOrNull(session); // read again: another node may have stored newer tokens
+            stored = store.tokensOrNull(session); // read again: another node may have stored newer tokens
         } catch (IllegalStateException e) { // invalidated meanwhile (a logout)
             return REFUSED;
         }
@@ -300,7 +300,7 @@ public final class TokenRefresher {
         while (true) {
             TokenSet stored;
             try {
-                stored = SessionStore.tokensOrNull(session);
+                stored = store.tokensOrNull(session);
             } catch (IllegalStateException e) {
                 return Optional.empty();
             }

@@ -14,6 +14,11 @@ import jakarta.servlet.http.HttpSession;
  * (no pending login left; who signed in, while the tokens' verified user says it), so that a signed-in session
  * stays small.
  *
+ * <p>One store per client: a further client's ({@code pkce.clients}) pending logins and tokens are attributes of
+ * their own ({@code dev.pkcefilter.tokens.<name>}), so that a response is matched only against the logins of the
+ * client whose callback it reached (RFC 9700 §4.4.2) and each client's tokens change alone. Who signed in and
+ * whether pkce-filter created the session are the session's, kept by the default client's store.
+ *
  * <p>Read-modify-write of the pending logins is serialized per session with a fixed array of lock stripes (no
  * per-session state to leak), so two tabs starting a login at the same moment both keep theirs.
  */
@@ -28,9 +33,24 @@ public final class SessionStore {
 
     private final Object[] locks = new Object[STRIPES];
     private final Duration loginTimeout;
+    /** A further client's name, or {@code null} for the default client. */
+    private final String client;
+    private final String pendingAttribute;
+    private final String tokensAttribute;
 
+    /** The default client's store. */
     public SessionStore(Duration loginTimeout) {
+        this(loginTimeout, null);
+    }
+
+    /**
+     * @param client a further client's name, or {@code null} for the default client
+     */
+    public SessionStore(Duration loginTimeout, String client) {
         this.loginTimeout = Objects.requireNonNull(loginTimeout, "loginTimeout");
+        this.client = client;
+        this.pendingAttribute = client == null ? PENDING : PENDING + "." + client;
+        this.tokensAttribute = client == null ? TOKENS : TOKENS + "." + client;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
         }
@@ -45,7 +65,7 @@ public final class SessionStore {
      */
     public void addPendingLogin(HttpSession session, PendingLogin login, Instant now) {
         synchronized (lock(session)) {
-            session.setAttribute(PENDING, pendingLogins(session).with(login, now, loginTimeout));
+            session.setAttribute(pendingAttribute, pendingLogins(session).with(login, now, loginTimeout));
         }
     }
 
@@ -62,9 +82,9 @@ public final class SessionStore {
             PendingLogins.Taken taken = pendingLogins(session).take(state, now, loginTimeout);
             if (taken.outcome() != PendingLogins.Outcome.UNKNOWN) { // an unknown state leaves the session as it was
                 if (taken.remaining().isEmpty()) {
-                    session.removeAttribute(PENDING); // nothing left: not even an empty list in the session
+                    session.removeAttribute(pendingAttribute); // nothing left: not even an empty list in the session
                 } else {
-                    session.setAttribute(PENDING, taken.remaining());
+                    session.setAttribute(pendingAttribute, taken.remaining());
                 }
             }
             return taken;
@@ -79,7 +99,7 @@ public final class SessionStore {
      */
     public void putPendingLogins(HttpSession session, PendingLogins pending) {
         if (!pending.isEmpty()) {
-            session.setAttribute(PENDING, pending);
+            session.setAttribute(pendingAttribute, pending);
         }
     }
 
@@ -105,9 +125,9 @@ public final class SessionStore {
 
     /**
      * @return who signed in last in this session, even when its tokens were dropped since: the marker, else the
-     *         verified user of its tokens (who needs no marker while the tokens are there)
+     *         verified user of the default client's tokens (who needs no marker while the tokens are there)
      */
-    public static Optional<SignedInAs> signedInAs(HttpSession session) {
+    public Optional<SignedInAs> signedInAs(HttpSession session) {
         if (session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs who) {
             return Optional.of(who);
         }
@@ -125,10 +145,7 @@ public final class SessionStore {
      * @param who who signed in
      */
     public void storeLogin(HttpSession session, TokenSet tokens, SignedInAs who) {
-        if (session.getAttribute(PRE_LOGIN) instanceof PreLoginSession preLogin) {
-            session.setMaxInactiveInterval(preLogin.applicationTimeoutSeconds());
-            session.removeAttribute(PRE_LOGIN);
-        }
+        endPreLogin(session);
         Objects.requireNonNull(who, "who");
         if (tokens.userOrNull() != null && who.isSamePerson(Optional.of(tokens.userOrNull().subject()))) {
             session.removeAttribute(SIGNED_IN_AS); // the tokens' user says it, until they are dropped
@@ -138,36 +155,56 @@ public final class SessionStore {
         storeTokens(session, tokens);
     }
 
-    /** @return the pending logins of a session, for tests and diagnostics */
-    public PendingLogins pendingLogins(HttpSession session) {
-        return session.getAttribute(PENDING) instanceof PendingLogins pending ? pending : PendingLogins.NONE;
+    /**
+     * Stores the tokens of a further client the user connected, and gives a pre-login session its application
+     * timeout back; who signed in is not this client's to say.
+     *
+     * @param session the session
+     * @param tokens the connection's tokens
+     */
+    public void storeConnection(HttpSession session, TokenSet tokens) {
+        endPreLogin(session);
+        storeTokens(session, tokens);
     }
 
-    /** @return the session's tokens, if it is signed in */
-    public static Optional<TokenSet> tokens(HttpSession session) {
+    private static void endPreLogin(HttpSession session) {
+        if (session.getAttribute(PRE_LOGIN) instanceof PreLoginSession preLogin) {
+            session.setMaxInactiveInterval(preLogin.applicationTimeoutSeconds());
+            session.removeAttribute(PRE_LOGIN);
+        }
+    }
+
+    /** @return the pending logins of a session, for tests and diagnostics */
+    public PendingLogins pendingLogins(HttpSession session) {
+        return session.getAttribute(pendingAttribute) instanceof PendingLogins pending ? pending : PendingLogins.NONE;
+    }
+
+    /** @return the session's tokens of this client, if it is signed in (connected) */
+    public Optional<TokenSet> tokens(HttpSession session) {
         return session == null ? Optional.empty() : Optional.ofNullable(tokensOrNull(session));
     }
 
     /** The hot path's allocation-free read. */
-    public static TokenSet tokensOrNull(HttpSession session) {
-        return session.getAttribute(TOKENS) instanceof TokenSet tokens ? tokens : null;
+    public TokenSet tokensOrNull(HttpSession session) {
+        return session.getAttribute(tokensAttribute) instanceof TokenSet tokens ? tokens : null;
     }
 
-    /** Stores the tokens of a signed-in session. */
+    /** Stores the tokens of a signed-in (connected) session. */
     public void storeTokens(HttpSession session, TokenSet tokens) {
-        session.setAttribute(TOKENS, Objects.requireNonNull(tokens, "tokens"));
+        session.setAttribute(tokensAttribute, Objects.requireNonNull(tokens, "tokens"));
     }
 
     /**
-     * Drops the tokens of a session whose refresh was refused: the next navigation signs in again. Who was signed
-     * in ({@link #signedInAs}) is kept.
+     * Drops the tokens of a session whose refresh was refused (or of a further client disconnected): the next
+     * navigation signs in again. Who was signed in ({@link #signedInAs}) is kept.
      */
     public void dropTokens(HttpSession session) {
         TokenSet tokens = tokensOrNull(session);
-        if (tokens != null && tokens.userOrNull() != null && !(session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs)) {
+        if (client == null && tokens != null && tokens.userOrNull() != null
+                && !(session.getAttribute(SIGNED_IN_AS) instanceof SignedInAs)) {
             session.setAttribute(SIGNED_IN_AS, new SignedInAs(tokens.userOrNull().subject()));
         }
-        session.removeAttribute(TOKENS);
+        session.removeAttribute(tokensAttribute);
     }
 
     private Object lock(HttpSession session) {

@@ -47,6 +47,7 @@ final class CallbackHandler {
      */
     static final int MAX_PARAMETER_LENGTH = 8192;
 
+    private final Optional<String> name;
     private final ClientConfiguration config;
     private final Endpoints endpoints;
     private final SessionStore store;
@@ -56,9 +57,14 @@ final class CallbackHandler {
     private final PkceEvents events;
     private final Clock clock;
 
-    CallbackHandler(ClientConfiguration config, Endpoints endpoints, SessionStore store,
+    /**
+     * @param name a further client's name: its callback stores a connection, not a sign-in; empty for the default
+     *        client
+     */
+    CallbackHandler(Optional<String> name, ClientConfiguration config, Endpoints endpoints, SessionStore store,
                     TokenEndpointClient tokenClient, LoginIdentity identity, SignInSession signIn,
                     PkceEvents events, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.store = Objects.requireNonNull(store, "store");
@@ -132,7 +138,8 @@ final class CallbackHandler {
             LOG.log(Level.INFO, "The authorization server answered the login with error " + RemoteText.clean(error, 300));
             String shown = RemoteText.clean(error, 300)
                     + (description == null ? "" : ": " + RemoteText.clean(description, 300));
-            refuse(response, denied ? 403 : 401, denied ? "Sign-in was declined" : "Sign-in failed",
+            refuse(response, denied ? 403 : 401, denied ? name.map(n -> "Connecting " + n + " was declined")
+                    .orElse("Sign-in was declined") : "Sign-in failed",
                     "The authorization server did not sign you in. It said:", shown, login.returnPath(),
                     Optional.of(error), Optional.ofNullable(description));
             return;
@@ -190,9 +197,15 @@ final class CallbackHandler {
             return;
         }
         // 7. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
-        // person, then the tokens
+        // person, then the tokens; a further client's connection only adds its tokens (with a new session id too:
+        // an attacker who fixed the id would otherwise use the victim's connected account)
         TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now, user);
-        signIn.signIn(request, session, tokenSet);
+        if (name.isEmpty()) {
+            signIn.signIn(request, session, tokenSet);
+        } else {
+            request.changeSessionId();
+            store.storeConnection(session, tokenSet);
+        }
         LOG.log(Level.DEBUG, () -> "Login completed: " + tokens);
         events.loginSucceeded(tokenSet);
         Responses.redirect(response, login.returnPath());
@@ -216,8 +229,10 @@ final class CallbackHandler {
 
     private void refuse(HttpServletResponse response, int status, String title, String message, String detail,
                         String againHref, Optional<String> error, Optional<String> description) throws IOException {
-        LOG.log(Level.INFO, "Refused a sign-in response with " + status + ": " + title);
-        Responses.errorPage(response, status, title, message, detail, againHref);
+        LOG.log(Level.INFO, "Refused a sign-in response" + name.map(n -> " of client " + n).orElse("") + " with "
+                + status + ": " + title);
+        Responses.errorPage(response, status, name.isPresent() && !title.startsWith("Connecting") ? title + " ("
+                + name.get() + ")" : title, message, detail, againHref);
         events.loginFailed(status, error, description, title);
     }
 

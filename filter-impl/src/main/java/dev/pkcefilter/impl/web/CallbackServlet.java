@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The redirection endpoint ({@code pkce.callback-path}); hands off to {@link CallbackHandler}. */
+/** A client's redirection endpoint ({@code pkce.callback-path}); hands off to its {@link CallbackHandler}. */
 public class CallbackServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -16,7 +16,9 @@ public class CallbackServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        handler = PkceContext.of(getServletContext()).callbackHandler();
+        PkceContext context = PkceContext.of(getServletContext());
+        String client = getInitParameter(PkceFilter.CLIENT_PARAMETER);
+        handler = (client == null ? context.signIn() : context.further(client).orElseThrow()).callbackHandler();
     }
 
     @Override

@@ -36,8 +36,9 @@ public class ContainerSecurityExtension implements Extension {
     private final Set<Class<?>> annotated = new LinkedHashSet<>();
     private volatile boolean enabled;
 
-    void annotated(@Observes @WithAnnotations(PkceConfiguration.class) ProcessAnnotatedType<?> event) {
-        if (event.getAnnotatedType().getJavaClass().isAnnotationPresent(PkceConfiguration.class)) {
+    void annotated(@Observes @WithAnnotations({PkceConfiguration.class, PkceConfiguration.List.class})
+                   ProcessAnnotatedType<?> event) {
+        if (event.getAnnotatedType().getJavaClass().getAnnotationsByType(PkceConfiguration.class).length > 0) {
             annotated.add(event.getAnnotatedType().getJavaClass());
         }
     }

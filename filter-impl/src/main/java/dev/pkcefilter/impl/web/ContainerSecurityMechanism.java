@@ -3,7 +3,6 @@ package dev.pkcefilter.impl.web;
 import java.io.IOException;
 import java.util.Set;
 
-import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
 import dev.pkcefilter.impl.session.VerifiedUser;
 import jakarta.security.enterprise.AuthenticationException;
@@ -49,7 +48,7 @@ public final class ContainerSecurityMechanism implements HttpAuthenticationMecha
             return httpMessageContext.doNothing();
         }
         HttpSession session = request.getSession(false);
-        TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
+        TokenSet tokens = session == null ? null : pkce.store().tokensOrNull(session);
         VerifiedUser user = tokens == null ? null : tokens.userOrNull();
         if (user != null && (tokens.isValidAt(pkce.clock().millis()) || tokens.refreshToken().isPresent())) {
             return httpMessageContext.notifyContainerAboutLogin(user, Set.copyOf(user.roles()));
@@ -75,8 +74,6 @@ public final class ContainerSecurityMechanism implements HttpAuthenticationMecha
     }
 
     private static boolean isOwnEndpoint(HttpServletRequest request, PkceContext pkce) {
-        String servletPath = request.getServletPath();
-        return servletPath.equals(pkce.config().paths().callbackPath())
-                || servletPath.equals(pkce.config().paths().logoutPath());
+        return pkce.isOwnEndpoint(request.getServletPath());
     }
 }

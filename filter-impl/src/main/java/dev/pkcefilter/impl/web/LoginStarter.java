@@ -58,6 +58,16 @@ final class LoginStarter {
             Responses.unauthorized(response);
             return;
         }
+        start(request, response, ReturnPath.of(request, config.paths().protectedPaths()));
+    }
+
+    /**
+     * Sends the browser to the authorization endpoint, whatever the request is: a further client's connection
+     * ({@code {context}/oauth/connect/<name>}) is asked for by a link.
+     *
+     * @param returnPath the same-origin path to come back to after the callback
+     */
+    void start(HttpServletRequest request, HttpServletResponse response, String returnPath) throws IOException {
         ProviderMetadata metadata;
         try {
             metadata = endpoints.get();
@@ -87,8 +97,8 @@ final class LoginStarter {
         ClientConfiguration.Client client = config.client();
         Optional<Nonce> nonce = AuthorizationRequest.isOpenId(client.scope()) ? Optional.of(Nonce.generate(random))
                 : Optional.empty();
-        store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri,
-                ReturnPath.of(request, config.paths().protectedPaths()), now, nonce.orElse(null)), now);
+        store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri, returnPath, now,
+                nonce.orElse(null)), now);
 
         AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
                 redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),

@@ -3,23 +3,19 @@ package dev.pkcefilter.impl.web;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Objects;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.protocol.ClientAuthentication;
-import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.EndSessionRequest;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
-import dev.pkcefilter.impl.protocol.RevocationClient;
-import dev.pkcefilter.impl.protocol.RevocationRequest;
-import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
-import dev.pkcefilter.impl.session.SessionStore;
 import dev.pkcefilter.impl.session.TokenSet;
-import dev.pkcefilter.impl.events.PkceEvents;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -33,8 +29,10 @@ import jakarta.servlet.http.HttpSession;
  *       GET that is a navigation (a link from elsewhere, a typed URL, a prefetch or prerender) gets a page with a
  *       "Sign out" button instead; one that is not (an image, a script's {@code fetch()}) gets 403.</li>
  *   <li>The session is invalidated first, so that no request uses the tokens while they are revoked.</li>
- *   <li>The refresh token, then the access token, are revoked (RFC 7009 §2), best effort.</li>
- *   <li>The browser goes to the end-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), else straight
+ *   <li>The refresh token, then the access token, are revoked (RFC 7009 §2), best effort: those of every client,
+ *       the further ones of {@code pkce.clients} too.</li>
+ *   <li>The browser goes to the default client's end-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2;
+ *       a further client's server keeps its session, as a vendor's does when an application disconnects), else straight
  *       to {@code pkce.post-logout-redirect}.</li>
  * </ol>
  */
@@ -43,16 +41,18 @@ final class LogoutHandler {
     private static final System.Logger LOG = System.getLogger(LogoutHandler.class.getName());
 
     private final ClientConfiguration config;
-    private final Endpoints endpoints;
-    private final RevocationClient revocationClient;
-    private final PkceEvents events;
+    private final PkceClient signIn;
+    private final List<PkceClient> clients;
 
-    LogoutHandler(ClientConfiguration config, Endpoints endpoints, RevocationClient revocationClient,
-                  PkceEvents events) {
+    /**
+     * @param config the default client's configuration
+     * @param signIn the default client, whose server session the logout ends
+     * @param clients every client, the default one first: each one's tokens are revoked
+     */
+    LogoutHandler(ClientConfiguration config, PkceClient signIn, List<PkceClient> clients) {
         this.config = Objects.requireNonNull(config, "config");
-        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
-        this.revocationClient = Objects.requireNonNull(revocationClient, "revocationClient");
-        this.events = Objects.requireNonNull(events, "events");
+        this.signIn = Objects.requireNonNull(signIn, "signIn");
+        this.clients = List.copyOf(clients);
     }
 
     /** What a request of the logout path gets. */
@@ -138,25 +138,26 @@ final class LogoutHandler {
 
     private void logout(HttpServletRequest request, HttpServletResponse response) {
         HttpSession session = request.getSession(false);
-        Optional<TokenSet> tokens = SessionStore.tokens(session);
+        Map<PkceClient, TokenSet> held = new LinkedHashMap<>(); // every client's, the default one first
+        if (session != null) {
+            for (PkceClient client : clients) {
+                client.store().tokens(session).ifPresent(tokens -> held.put(client, tokens));
+            }
+        }
+        Optional<TokenSet> tokens = Optional.ofNullable(held.get(signIn));
         // 2. the session first: from now on no request of this browser uses the tokens
         if (session != null) {
-            if (tokens.isPresent()) {
-                events.loggedOut();
-            }
+            held.keySet().forEach(client -> client.events().loggedOut());
             try {
                 session.invalidate();
             } catch (IllegalStateException e) {
                 // invalidated meanwhile by another request: the same outcome
             }
         }
-        Optional<ProviderMetadata> endpoints = endpoints();
-        // 3. RFC 7009 §2.1: the refresh token first, which at most servers also ends the grant's access tokens
-        Optional<URI> revocation = endpoints.flatMap(ProviderMetadata::revocationEndpoint);
-        if (revocation.isPresent() && tokens.isPresent()) {
-            revoke(revocation.get(), tokens.get(), config);
-        }
-        // 4. RP-Initiated Logout 1.0 §2, else this application's own page
+        // 3. every client's tokens: RFC 7009 §2.1, the refresh token first
+        held.forEach(PkceClient::revoke);
+        // 4. RP-Initiated Logout 1.0 §2 at the server users signed in with, else this application's own page
+        Optional<ProviderMetadata> endpoints = signIn.knownEndpoints();
         Optional<URI> endSession = endpoints.flatMap(ProviderMetadata::endSessionEndpoint);
         LOG.log(Level.DEBUG, () -> "Logged out a session" + (tokens.isPresent() ? " with " + tokens.get() : "")
                 + (endSession.isPresent() ? "; on to the end-session endpoint" : ""));
@@ -167,29 +168,6 @@ final class LogoutHandler {
         } else {
             Responses.redirect(response, postLogoutTarget(request, config));
         }
-    }
-
-    private Optional<ProviderMetadata> endpoints() {
-        try {
-            return Optional.of(endpoints.get());
-        } catch (Discovery.DiscoveryException e) {
-            LOG.log(Level.WARNING, e.getMessage() + " Logged out of this application only.");
-            return Optional.empty();
-        }
-    }
-
-    private void revoke(URI endpoint, TokenSet tokens, ClientConfiguration config) {
-        ClientAuthentication client = config.client().authentication();
-        RevocationClient.Result result = RevocationClient.Result.REVOKED;
-        if (tokens.refreshToken().isPresent()) {
-            result = revocationClient.revoke(new RevocationRequest(endpoint, tokens.refreshToken().get(),
-                    TokenTypeHint.REFRESH_TOKEN, client));
-        }
-        if (result == RevocationClient.Result.UNREACHABLE) {
-            return; // one timeout is enough to wait for at logout; the warning is logged
-        }
-        revocationClient.revoke(new RevocationRequest(endpoint, tokens.accessToken(),
-                TokenTypeHint.ACCESS_TOKEN, client));
     }
 
     /** The origins a same-origin request may come from: the request's own, and that of a configured redirect URI. */

@@ -3,88 +3,96 @@ package dev.pkcefilter.impl.web;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.pkcefilter.PkceFilterException;
-import dev.pkcefilter.impl.events.ApiOrigins;
-import dev.pkcefilter.impl.events.PkceEvents;
+import dev.pkcefilter.impl.config.ApplicationConfiguration;
 import dev.pkcefilter.impl.config.ClientConfiguration;
-import dev.pkcefilter.impl.identity.IdTokenValidator;
-import dev.pkcefilter.impl.identity.IssuerKeys;
-import dev.pkcefilter.impl.identity.LoginIdentity;
-import dev.pkcefilter.impl.identity.UserinfoClient;
-import dev.pkcefilter.impl.protocol.BoundedHttp;
-import dev.pkcefilter.impl.protocol.Discovery;
-import dev.pkcefilter.impl.protocol.RevocationClient;
-import dev.pkcefilter.impl.protocol.TokenEndpointClient;
-import dev.pkcefilter.impl.refresh.RefreshExchange;
-import dev.pkcefilter.impl.refresh.TokenRefresher;
+import dev.pkcefilter.impl.events.ApiOrigins;
 import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.ServletContext;
 
 /**
- * Everything one application's pkce-filter shares: its configuration, endpoints, HTTP client and session store.
- * One per web application, kept as a {@link ServletContext} attribute; no static state, so two applications in
- * one server each have their own.
+ * Everything one application's pkce-filter shares: the default client users sign in with and the further clients
+ * of {@code pkce.clients} ({@link PkceClient}), the logout and connection endpoints. One per web application, kept as
+ * a {@link ServletContext} attribute; no static state, so two applications in one server each have their own.
  */
 public final class PkceContext implements AutoCloseable {
 
     static final String ATTRIBUTE = PkceContext.class.getName();
 
-    private final ClientConfiguration config;
+    /** The servlet path of {@code {context}/oauth/connect/<name>}. */
+    static final String CONNECT_PATH = "/oauth/connect";
+    /** The servlet path of {@code {context}/oauth/disconnect/<name>}. */
+    static final String DISCONNECT_PATH = "/oauth/disconnect";
+
     private final Clock clock;
-    private final SecureRandom random;
     private final Jsonb jsonb;
-    private final Endpoints endpoints;
-    private final TokenEndpointClient tokenClient;
-    private final RevocationClient revocationClient;
-    private final SessionStore store;
-    private final ApiOrigins apiOrigins;
-    private final PkceEvents events;
-    private final TokenRefresher refresher;
-    private final LoginStarter loginStarter;
-    private final CallbackHandler callbackHandler;
+    private final PkceClient signIn;
+    private final Map<String, PkceClient> further;
+    private final List<PkceClient> all;
+    /** The servlet paths of pkce-filter's own endpoints, which no filter of it guards. */
+    private final Set<String> ownPaths;
     private final LogoutHandler logoutHandler;
+    private final Connections connections;
 
     /**
      * @param distributable whether the application is {@code <distributable/>} ({@link Distributable})
      */
-    PkceContext(ClientConfiguration config, Clock clock, boolean distributable) {
-        this(config, clock, HttpClient.newBuilder()
-                .connectTimeout(config.timeouts().httpTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), distributable);
+    PkceContext(ApplicationConfiguration config, Clock clock, boolean distributable) {
+        this(config, clock, null, distributable);
     }
 
-    /** With the given HTTP client towards the authorization server (the benchmarks answer in-process). */
+    /** The default client alone. */
+    PkceContext(ClientConfiguration config, Clock clock, boolean distributable) {
+        this(ApplicationConfiguration.of(config), clock, null, distributable);
+    }
+
+    /** The default client alone, with the given HTTP client towards its server (the benchmarks answer in-process). */
     PkceContext(ClientConfiguration config, Clock clock, HttpClient http, boolean distributable) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(ApplicationConfiguration.of(config), clock, http, distributable);
+    }
+
+    private PkceContext(ApplicationConfiguration config, Clock clock, HttpClient http, boolean distributable) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = new SecureRandom();
         this.jsonb = JsonbBuilder.create();
-        ClientConfiguration.Client client = config.client();
-        BoundedHttp bounded = new BoundedHttp(http, config.timeouts().httpTimeout());
-        this.endpoints = new Endpoints(config.server(),
-                new Discovery(bounded, jsonb, config.server().allowInsecureHttp()), clock);
-        this.tokenClient = new TokenEndpointClient(bounded, jsonb, client.tokenRequestFormat(), clock,
-                client.acceptedTokenTypes());
-        this.revocationClient = new RevocationClient(bounded, jsonb);
-        this.store = new SessionStore(config.timeouts().loginTimeout());
-        this.apiOrigins = new ApiOrigins(client.apiOrigins(), config.server().issuer(),
-                () -> endpoints.get().userinfoEndpoint());
-        this.events = new PkceEvents(jsonb, apiOrigins);
-        IdTokenValidator validator = new IdTokenValidator(new IssuerKeys(bounded, clock), client.id(),
-                client.secret(), config.identity(), clock);
-        this.refresher = new TokenRefresher(new RefreshExchange(endpoints::get, tokenClient, validator,
-                client.authentication(), client.audience(), clock), store, events, clock,
-                config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
-        this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
-        this.callbackHandler = new CallbackHandler(config, endpoints, store, tokenClient,
-                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb), config),
-                new SignInSession(store, jsonb), events, clock);
-        this.logoutHandler = new LogoutHandler(config, endpoints, revocationClient, events);
+        SecureRandom random = new SecureRandom();
+        this.signIn = new PkceClient(Optional.empty(), config.signIn(), clock,
+                http != null ? http : httpClient(config.signIn()), random, jsonb, distributable);
+        Map<String, PkceClient> named = new LinkedHashMap<>();
+        config.further().forEach((name, client) -> named.put(name, new PkceClient(Optional.of(name), client, clock,
+                http != null ? http : httpClient(client), random, jsonb, distributable)));
+        this.further = Collections.unmodifiableMap(named);
+        List<PkceClient> clients = new ArrayList<>(List.of(signIn));
+        clients.addAll(named.values());
+        this.all = List.copyOf(clients);
+        Set<String> paths = new HashSet<>();
+        paths.add(config.signIn().paths().logoutPath());
+        all.forEach(client -> paths.add(client.config().paths().callbackPath()));
+        if (!named.isEmpty()) {
+            paths.add(CONNECT_PATH);
+            paths.add(DISCONNECT_PATH);
+        }
+        this.ownPaths = Set.copyOf(paths);
+        this.logoutHandler = new LogoutHandler(config.signIn(), signIn, all);
+        this.connections = new Connections(this);
+    }
+
+    private static HttpClient httpClient(ClientConfiguration config) {
+        return HttpClient.newBuilder()
+                .connectTimeout(config.timeouts().httpTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /**
@@ -100,26 +108,23 @@ public final class PkceContext implements AutoCloseable {
                 + ": its ServletContainerInitializer did not run or failed; see the deployment log");
     }
 
+    /** @return the default client's configuration */
     public ClientConfiguration config() {
-        return config;
+        return signIn.config();
     }
 
     public Clock clock() {
         return clock;
     }
 
-    SecureRandom random() {
-        return random;
-    }
-
+    /** @return the default client's endpoints */
     public Endpoints endpoints() {
-        return endpoints;
+        return signIn.endpoints();
     }
 
-
-
+    /** @return the default client's session store */
     SessionStore store() {
-        return store;
+        return signIn.store();
     }
 
     /** @return the JSON-B instance of this application's pkce-filter */
@@ -127,30 +132,64 @@ public final class PkceContext implements AutoCloseable {
         return jsonb;
     }
 
-
-    /** @return the origins the access token may be sent to ({@code pkce.api-origins}) */
+    /** @return the origins the default client's access token may be sent to ({@code pkce.api-origins}) */
     public ApiOrigins apiOrigins() {
-        return apiOrigins;
+        return signIn.apiOrigins();
     }
 
-    /** @return the application's one refresher: one refresh per session, whichever filter instance asks */
-    TokenRefresher refresher() {
-        return refresher;
+    /** @return the default client, which users sign in with */
+    public PkceClient signIn() {
+        return signIn;
     }
 
-    /** @return step 1 of the code flow: the login start */
+    /** @return the further client of that name, if {@code pkce.clients} lists it */
+    public Optional<PkceClient> further(String name) {
+        return Optional.ofNullable(further.get(name));
+    }
+
+    /** @return the further clients' names, in the order {@code pkce.clients} lists them */
+    public List<String> furtherNames() {
+        return List.copyOf(further.keySet());
+    }
+
+    /** @return every client, the default one first */
+    List<PkceClient> clients() {
+        return all;
+    }
+
+    /** @return whether a servlet path is one of pkce-filter's own endpoints (callbacks, logout, connections) */
+    boolean isOwnEndpoint(String servletPath) {
+        return ownPaths.contains(servletPath);
+    }
+
+    /** @return the default client's refresher */
+    dev.pkcefilter.impl.refresh.TokenRefresher refresher() {
+        return signIn.refresher();
+    }
+
+    /** @return step 1 of the default client's code flow: the login start */
     LoginStarter loginStarter() {
-        return loginStarter;
+        return signIn.loginStarter();
     }
 
-    /** @return step 2 of the code flow: the callback */
+    /** @return step 2 of the default client's code flow: the callback */
     CallbackHandler callbackHandler() {
-        return callbackHandler;
+        return signIn.callbackHandler();
     }
 
     /** @return the logout endpoint's logic */
     LogoutHandler logoutHandler() {
         return logoutHandler;
+    }
+
+    /** @return the connect and disconnect endpoints' logic */
+    Connections connections() {
+        return connections;
+    }
+
+    /** Forgets what the refreshers remember of a session that ended (a logout, a timeout). */
+    void forget(String sessionId) {
+        all.forEach(client -> client.refresher().forget(sessionId));
     }
 
     @Override

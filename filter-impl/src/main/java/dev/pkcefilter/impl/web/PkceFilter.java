@@ -32,6 +32,9 @@ import jakarta.servlet.http.HttpSession;
  * </filter>
  * }</pre>
  *
+ * <p>A further client ({@code pkce.clients}) with {@code pkce.<name>.protected-paths} has a filter of its own on
+ * them (init-param {@value #CLIENT_PARAMETER}): a navigation without that client's token starts its authorization.
+ *
  * <p>The path of a signed-in request with a fresh token does no I/O, parsing or locking: one session attribute
  * read and a time comparison, and, for a user whose ID token was verified at login, a request wrapper that gives
  * the container's {@code getUserPrincipal()} and {@code isUserInRole} ({@link SignedInRequest}). Within {@code pkce.refresh-skew} of expiry (at most half the token's lifetime) the
@@ -42,41 +45,49 @@ public class PkceFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    /** The request attribute that holds the current {@link TokenSet}. */
+    /** The request attribute that holds the default client's current {@link TokenSet}. */
     public static final String TOKENS_ATTRIBUTE = "dev.pkcefilter.current-tokens";
 
+    /** The init-param that names the further client ({@code pkce.clients}) a filter or callback servlet is of. */
+    static final String CLIENT_PARAMETER = "dev.pkcefilter.client";
+
+    private transient PkceContext context;
     private transient Clock clock;
+    private transient SessionStore store;
     private transient LoginStarter loginStarter;
     private transient TokenRefresher refresher;
     private transient long refreshSkewMillis;
     private transient List<String> publicPaths;
-    private transient String callbackPath;
-    private transient String logoutPath;
+    private transient String tokensAttribute;
+    private transient boolean signIn;
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
-        PkceContext context = PkceContext.of(filterConfig.getServletContext());
+        context = PkceContext.of(filterConfig.getServletContext());
+        String name = filterConfig.getInitParameter(CLIENT_PARAMETER);
+        PkceClient client = name == null ? context.signIn() : context.further(name).orElseThrow();
         clock = context.clock();
-        loginStarter = context.loginStarter();
-        refresher = context.refresher();
-        ClientConfiguration config = context.config();
+        store = client.store();
+        loginStarter = client.loginStarter();
+        refresher = client.refresher();
+        ClientConfiguration config = client.config();
         refreshSkewMillis = config.timeouts().refreshSkew().toMillis();
         publicPaths = config.paths().publicPaths();
-        callbackPath = config.paths().callbackPath();
-        logoutPath = config.paths().logoutPath();
+        tokensAttribute = client.requestAttribute();
+        signIn = name == null;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String servletPath = request.getServletPath();
-        if (servletPath.equals(callbackPath) || servletPath.equals(logoutPath) || isPublic(request, servletPath)) {
+        if (context.isOwnEndpoint(servletPath) || isPublic(request, servletPath)) {
             chain.doFilter(request, response);
             return;
         }
         HttpSession session = request.getSession(false);
-        TokenSet tokens = session == null ? null : SessionStore.tokensOrNull(session);
+        TokenSet tokens = session == null ? null : store.tokensOrNull(session);
         if (tokens != null) {
             long now = clock.millis();
             if (tokens.isFreshAt(now, refreshSkewMillis)) { // the hot path: fresh enough
@@ -108,10 +119,10 @@ public class PkceFilter extends HttpFilter {
         }
     }
 
-    private static void pass(TokenSet tokens, HttpServletRequest request, HttpServletResponse response,
-                             FilterChain chain) throws IOException, ServletException {
-        request.setAttribute(TOKENS_ATTRIBUTE, tokens);
-        VerifiedUser user = tokens.userOrNull();
+    private void pass(TokenSet tokens, HttpServletRequest request, HttpServletResponse response,
+                      FilterChain chain) throws IOException, ServletException {
+        request.setAttribute(tokensAttribute, tokens);
+        VerifiedUser user = signIn ? tokens.userOrNull() : null; // the container's user is the default client's
         chain.doFilter(user == null ? request : new SignedInRequest(request, user), response);
     }
 

@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import dev.pkcefilter.PkceConfiguration;
 import dev.pkcefilter.PkceFilterException;
+import dev.pkcefilter.impl.config.ApplicationConfiguration;
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.config.ConfigKey;
 import dev.pkcefilter.impl.config.ConfigSources;
@@ -35,7 +36,7 @@ import jakarta.servlet.http.HttpSessionListener;
  * message that lists every problem), discovers the endpoints, and registers the filter on the protected paths
  * and the callback and logout servlets.
  */
-@HandlesTypes(PkceConfiguration.class)
+@HandlesTypes({PkceConfiguration.class, PkceConfiguration.List.class})
 public final class PkceInitializer implements ServletContainerInitializer {
 
     private static final System.Logger LOG = System.getLogger(PkceInitializer.class.getName());
@@ -43,27 +44,29 @@ public final class PkceInitializer implements ServletContainerInitializer {
     static final String FILTER_NAME = "pkce-filter";
     static final String CALLBACK_SERVLET_NAME = "pkce-callback";
     static final String LOGOUT_SERVLET_NAME = "pkce-logout";
+    static final String CONNECT_SERVLET_NAME = "pkce-connect";
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext servletContext) throws ServletException {
         FilterRegistration declared = declaredFilter(servletContext);
-        ClientConfiguration config;
+        ApplicationConfiguration all;
         try {
             Map<String, String> initParams = declared == null ? Map.of() : declared.getInitParameters();
             Function<String, String> servletParameters = key -> initParams.containsKey(key)
                     ? initParams.get(key) : servletContext.getInitParameter(key);
-            config = ConfigurationLoader.load(ConfigSources.of(servletContext.getClassLoader(), servletParameters,
+            all = ConfigurationLoader.loadAll(ConfigSources.of(servletContext.getClassLoader(), servletParameters,
                     annotationValues(classes)));
-            checkContainerSecurity(config.identity().containerSecurity(), mechanismAtBootstrap());
+            checkContainerSecurity(all.signIn().identity().containerSecurity(), mechanismAtBootstrap());
         } catch (PkceFilterException e) {
             LOG.log(Level.ERROR, "pkce-filter cannot start in " + servletContext.getContextPath() + ": "
                     + e.getMessage());
             throw e;
         }
+        ClientConfiguration config = all.signIn();
         boolean distributable = Distributable.of(servletContext);
-        PkceContext context = new PkceContext(config, Clock.systemUTC(), distributable);
+        PkceContext context = new PkceContext(all, Clock.systemUTC(), distributable);
         try {
-            context.endpoints().discoverEagerly();
+            context.clients().forEach(client -> client.endpoints().discoverEagerly());
         } catch (PkceFilterException e) {
             context.close();
             LOG.log(Level.ERROR, "pkce-filter cannot start in " + servletContext.getContextPath() + ": "
@@ -80,7 +83,7 @@ public final class PkceInitializer implements ServletContainerInitializer {
         servletContext.addListener(new HttpSessionListener() {
             @Override
             public void sessionDestroyed(HttpSessionEvent event) { // a logout, a timeout: nothing of it stays
-                context.refresher().forget(event.getSession().getId());
+                context.forget(event.getSession().getId());
             }
         });
 
@@ -105,12 +108,48 @@ public final class PkceInitializer implements ServletContainerInitializer {
             throw new PkceFilterException("pkce-filter cannot map its logout endpoint to " + config.paths().logoutPath()
                     + ": the application already maps it. Set pkce.logout-path to another path.");
         }
+        for (PkceClient client : context.clients().subList(1, context.clients().size())) {
+            registerFurther(servletContext, client);
+        }
+        if (!all.further().isEmpty()) {
+            ServletRegistration.Dynamic connect = servletContext.addServlet(CONNECT_SERVLET_NAME, ConnectServlet.class);
+            Set<String> taken = connect.addMapping(PkceContext.CONNECT_PATH + "/*", PkceContext.DISCONNECT_PATH + "/*");
+            if (!taken.isEmpty()) {
+                throw new PkceFilterException("pkce-filter cannot map its connection endpoints to " + taken
+                        + ": the application already maps them, and pkce.clients needs them.");
+            }
+        }
         ClientConfiguration.Paths paths = config.paths();
         LOG.log(Level.INFO, "pkce-filter protects " + paths.protectedPaths() + " of " + servletContext.getContextPath()
                 + " for client " + config.client().id() + "; callback at " + paths.callbackPath() + ", logout at "
-                + paths.logoutPath() + (config.identity().containerSecurity() ? "; pkce.container-security: the"
+                + paths.logoutPath() + (all.further().isEmpty() ? "" : "; further clients " + all.further().keySet()
+                + ", connected at " + PkceContext.CONNECT_PATH + "/<name>") + (config.identity().containerSecurity() ? "; pkce.container-security: the"
                 + " container knows the signed-in user (Jakarta Security)" : "") + (distributable ? "; <distributable/>: a refused refresh is read with a cluster"
                 + " in mind" : ""));
+    }
+
+    /** A further client's callback servlet, and its filter when it has protected paths of its own. */
+    private static void registerFurther(ServletContext servletContext, PkceClient client) {
+        String name = client.name().orElseThrow();
+        ClientConfiguration.Paths paths = client.config().paths();
+        ServletRegistration.Dynamic callback = servletContext.addServlet(CALLBACK_SERVLET_NAME + "-" + name,
+                CallbackServlet.class);
+        callback.setInitParameter(PkceFilter.CLIENT_PARAMETER, name);
+        if (!callback.addMapping(paths.callbackPath()).isEmpty()) {
+            throw new PkceFilterException("pkce-filter cannot map the callback of client " + name + " to "
+                    + paths.callbackPath() + ": the application already maps it. Set "
+                    + ConfigKey.CALLBACK_PATH.key(name) + " to another path.");
+        }
+        if (!paths.protectedPaths().isEmpty()) {
+            FilterRegistration.Dynamic filter = servletContext.addFilter(FILTER_NAME + "-" + name, PkceFilter.class);
+            filter.setInitParameter(PkceFilter.CLIENT_PARAMETER, name);
+            filter.setAsyncSupported(true);
+            filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, // after the default client's
+                    paths.protectedPaths().toArray(String[]::new));
+        }
+        LOG.log(Level.INFO, "pkce-filter: client " + name + " (" + client.config().client().id() + ") connects at "
+                + PkceContext.CONNECT_PATH + "/" + name + ", callback at " + paths.callbackPath()
+                + (paths.protectedPaths().isEmpty() ? "" : ", guards " + paths.protectedPaths()));
     }
 
     /**
@@ -158,36 +197,44 @@ public final class PkceInitializer implements ServletContainerInitializer {
         return null;
     }
 
-    /** The annotation's attributes by key, from the one class that carries it. */
+    /**
+     * The annotations' attributes by full key ({@code pkce.client-id}, {@code pkce.loom.client-id}): the
+     * annotation without a name (the default client's) from the one class that carries it, and each further
+     * client's ({@code name = "loom"}) from the one annotation that names it, on any class.
+     */
     public static Map<String, String> annotationValues(Set<Class<?>> classes) {
-        List<Class<?>> annotated = new ArrayList<>();
-        if (classes != null) {
-            for (Class<?> type : classes) {
-                if (type.isAnnotationPresent(PkceConfiguration.class)) {
-                    annotated.add(type);
+        Map<String, Class<?>> byName = new HashMap<>();
+        Map<String, String> values = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Class<?> type : classes == null ? Set.<Class<?>>of() : classes) {
+            for (PkceConfiguration annotation : type.getAnnotationsByType(PkceConfiguration.class)) {
+                String name = annotation.name().trim();
+                Class<?> other = byName.putIfAbsent(name, type);
+                if (other != null) {
+                    problems.add("@PkceConfiguration" + (name.isEmpty() ? " without a name" : "(name = \"" + name
+                            + "\")") + " is on " + other.getName() + (other == type ? " twice" : " and on "
+                            + type.getName()) + ": configure each client once");
+                    continue;
                 }
+                put(annotation, name.isEmpty() ? null : name, values);
             }
         }
-        if (annotated.isEmpty()) {
-            return Map.of();
+        if (!problems.isEmpty()) {
+            throw new PkceFilterException(ConfigurationLoader.describe(problems));
         }
-        if (annotated.size() > 1) {
-            throw new PkceFilterException("pkce-filter configuration is invalid: @PkceConfiguration is on "
-                    + annotated.size() + " classes " + annotated.stream().map(Class::getName).toList()
-                    + ": put it on exactly one");
-        }
-        PkceConfiguration annotation = annotated.get(0).getAnnotation(PkceConfiguration.class);
-        Map<String, String> values = new HashMap<>();
+        return values;
+    }
+
+    private static void put(PkceConfiguration annotation, String client, Map<String, String> values) {
         for (ConfigKey key : ConfigKey.values()) {
             try {
                 Method attribute = PkceConfiguration.class.getMethod(key.attribute());
                 Object value = attribute.invoke(annotation);
-                values.put(key.key(), value instanceof String[] array ? String.join(",", array)
+                values.put(key.key(client), value instanceof String[] array ? String.join(",", array)
                         : value instanceof Boolean flag ? (flag ? "true" : "") : (String) value); // false: not set
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("@PkceConfiguration has no attribute " + key.attribute(), e);
             }
         }
-        return values;
     }
 }

@@ -28,6 +28,13 @@ final class Responses {
         response.setHeader("Location", location);
     }
 
+    /** 303: the answer to a POST is a GET of {@code location} (RFC 9110 §15.4.4). */
+    static void seeOther(HttpServletResponse response, String location) {
+        noStore(response);
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", location);
+    }
+
     /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3) and a short JSON body. */
     static void unauthorized(HttpServletResponse response) throws IOException {
         noStore(response);
@@ -89,6 +96,18 @@ final class Responses {
      * @param action the logout endpoint's path
      */
     static void signOutPage(HttpServletResponse response, String action) throws IOException {
+        confirmPage(response, action, "Sign out", "Do you want to sign out of this application?");
+    }
+
+    /**
+     * The page that asks before a state-changing request that the user may not have made: one button that POSTs
+     * to {@code action}.
+     *
+     * @param title the heading and the button's label
+     * @param question what the user is asked
+     */
+    static void confirmPage(HttpServletResponse response, String action, String title, String question)
+            throws IOException {
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Pragma", "no-cache");
         // not no-referrer: with it a browser sends "Origin: null" on the form's POST (Fetch §3.1), and the logout
@@ -102,12 +121,12 @@ final class Responses {
         response.setContentType("text/html;charset=UTF-8");
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>Sign out</title><style>"
+                + "<title>" + escape(title) + "</title><style>"
                 + "body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}"
                 + "h1{font-size:1.4rem}button{font-size:1rem;padding:.4rem 1.2rem}</style></head><body>"
-                + "<h1>Sign out</h1><p>Do you want to sign out of this application?</p>"
+                + "<h1>" + escape(title) + "</h1><p>" + escape(question) + "</p>"
                 + "<form method=\"post\" action=\"" + escape(action) + "\">"
-                + "<button type=\"submit\">Sign out</button></form></body></html>\n";
+                + "<button type=\"submit\">" + escape(title) + "</button></form></body></html>\n";
         response.getOutputStream().write(html.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -70,11 +70,11 @@ final class SignInSession {
 
     /** Who signed in before: the marker, else (a session of an older version) the tokens still there. */
     private Optional<SignedInAs> previous(HttpSession session) {
-        Optional<SignedInAs> marker = SessionStore.signedInAs(session);
+        Optional<SignedInAs> marker = store.signedInAs(session);
         if (marker.isPresent()) {
             return marker;
         }
-        return SessionStore.tokens(session).map(tokens -> new SignedInAs(subject(tokens).orElse(null)));
+        return store.tokens(session).map(tokens -> new SignedInAs(subject(tokens).orElse(null)));
     }
 
     /**

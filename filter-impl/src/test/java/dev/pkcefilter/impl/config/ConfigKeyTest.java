@@ -1,6 +1,7 @@
 package dev.pkcefilter.impl.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -52,7 +53,18 @@ class ConfigKeyTest {
                 "pkce.roles-claim PKCE_ROLES_CLAIM rolesClaim",
                 "pkce.roles-source PKCE_ROLES_SOURCE rolesSource",
                 "pkce.userinfo-claims PKCE_USERINFO_CLAIMS userinfoClaims",
-                "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity"), names);
+                "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity",
+                "pkce.clients PKCE_CLIENTS clients"), names);
+    }
+
+    @Test
+    void namesAFurtherClientsKeysWithItsName() {
+        assertEquals("pkce.loom.client-id", ConfigKey.CLIENT_ID.key("loom"));
+        assertEquals("PKCE_LOOM_CLIENT_ID", ConfigKey.CLIENT_ID.environmentName("loom"));
+        assertEquals("PKCE_BILLING_API_TOKEN_REQUEST_FORMAT", ConfigKey.TOKEN_REQUEST_FORMAT.environmentName("billing-api"));
+        assertEquals("pkce.client-id", ConfigKey.CLIENT_ID.key(null));
+        assertTrue(ConfigKey.CLIENT_ID.howToSet("loom").contains("@PkceConfiguration(name = \"loom\", clientId = ...)"),
+                ConfigKey.CLIENT_ID.howToSet("loom"));
     }
 
     @Test
@@ -65,15 +77,16 @@ class ConfigKeyTest {
         Set<String> attributes = Arrays.stream(PkceConfiguration.class.getDeclaredMethods()).map(Method::getName)
                 .collect(Collectors.toSet());
         Set<String> keys = Arrays.stream(ConfigKey.values()).map(ConfigKey::attribute).collect(Collectors.toSet());
+        keys.add("name"); // which client the annotation configures: not a key
 
         assertEquals(attributes, keys);
     }
 
     @Test
     void mapsNamesToEnvironmentVariablesAsMicroProfileConfigDoes() {
-        assertEquals("PKCE_CLIENT_ID", ConfigKey.environmentName("pkce.client-id"));
-        assertEquals("SHOP_CLIENT_SECRET", ConfigKey.environmentName("shop.client-secret"));
-        assertEquals("A_B_C_D1", ConfigKey.environmentName("a/b:c d1"));
+        assertEquals("PKCE_CLIENT_ID", ConfigKey.environmentVariable("pkce.client-id"));
+        assertEquals("SHOP_CLIENT_SECRET", ConfigKey.environmentVariable("shop.client-secret"));
+        assertEquals("A_B_C_D1", ConfigKey.environmentVariable("a/b:c d1"));
     }
 
     @Test

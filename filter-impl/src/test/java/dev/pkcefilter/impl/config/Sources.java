@@ -27,6 +27,12 @@ final class Sources {
         return this;
     }
 
+    /** A further client's key, {@code pkce.<client>.<key>}, as a web.xml parameter. */
+    Sources servlet(String client, ConfigKey key, String value) {
+        servlet.put(key.key(client), value);
+        return this;
+    }
+
     ConfigSources build() {
         return new ConfigSources(name -> Optional.ofNullable(external.get(name)), environment::get, servlet::get,
                 annotation);
@@ -36,8 +42,17 @@ final class Sources {
         return ConfigurationLoader.load(build());
     }
 
+    ApplicationConfiguration loadAll() {
+        return ConfigurationLoader.loadAll(build());
+    }
+
     /** @return the message of the configuration failure */
     String failure() {
         return assertThrows(PkceFilterException.class, this::load).getMessage();
+    }
+
+    /** @return the message of the configuration failure, further clients included */
+    String failureOfAll() {
+        return assertThrows(PkceFilterException.class, this::loadAll).getMessage();
     }
 }

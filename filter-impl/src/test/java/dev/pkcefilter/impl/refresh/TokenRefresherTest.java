@@ -226,7 +226,7 @@ class TokenRefresherTest {
         TokenSet first = passed(refresher.decide(session, expiringTokens(), true));
         assertEquals("rt-2", first.refreshToken().orElseThrow());
         assertEquals("id-1", first.idToken().orElseThrow(), "an ID token not sent again is kept");
-        assertSame(first, SessionStore.tokensOrNull(session));
+        assertSame(first, store.tokensOrNull(session));
 
         answer = () -> "{\"access_token\":\"at-3\",\"expires_in\":1}"; // no refresh_token: keep rt-2
         TokenSet second = passed(refresher.decide(session, first, true));
@@ -242,7 +242,7 @@ class TokenRefresherTest {
         TokenRefresher refresher = refresher(false);
 
         assertSame(RefreshDecision.START_LOGIN, refresher.decide(session, expiredTokens(), true));
-        assertNull(SessionStore.tokensOrNull(session), "the tokens are dropped");
+        assertNull(store.tokensOrNull(session), "the tokens are dropped");
         assertEquals(List.of(new RefreshFailed(true)), failures());
 
         assertSame(RefreshDecision.UNAUTHORIZED, refresher.decide(session, expiredTokens(), false), "a script: 401");
@@ -253,7 +253,7 @@ class TokenRefresherTest {
     void onOneServerARefusalSignsOutEvenWhileTheAccessTokenIsValid() {
         refuseWith("invalid_grant");
         assertSame(RefreshDecision.START_LOGIN, refresher(false).decide(session, expiringTokens(), true));
-        assertNull(SessionStore.tokensOrNull(session));
+        assertNull(store.tokensOrNull(session));
     }
 
     @Test
@@ -261,7 +261,7 @@ class TokenRefresherTest {
         refuseWith("invalid_grant");
         TokenSet tokens = expiringTokens();
         assertSame(tokens, passed(refresher(true).decide(session, tokens, false)), "still valid: used");
-        assertSame(tokens, SessionStore.tokensOrNull(session), "maybe another node rotated the refresh token");
+        assertSame(tokens, store.tokensOrNull(session), "maybe another node rotated the refresh token");
         assertTrue(failures().isEmpty(), "not a failure yet");
     }
 
@@ -276,11 +276,11 @@ class TokenRefresherTest {
         clock.advance(Duration.ofSeconds(2));
         assertEquals(new RefreshDecision.Unavailable(3), refresher.decide(session, tokens, false), "what is left");
         assertEquals(1, bodies.size(), "the refused refresh token is not sent again");
-        assertSame(tokens, SessionStore.tokensOrNull(session));
+        assertSame(tokens, store.tokensOrNull(session));
 
         clock.advance(TokenRefresher.REFUSAL_GRACE);
         assertSame(RefreshDecision.UNAUTHORIZED, refresher.decide(session, tokens, false));
-        assertNull(SessionStore.tokensOrNull(session), "final after the grace");
+        assertNull(store.tokensOrNull(session), "final after the grace");
         assertEquals(1, bodies.size(), "still not sent again: the server refused it");
         assertEquals(List.of(new RefreshFailed(true)), failures());
     }
@@ -322,7 +322,7 @@ class TokenRefresherTest {
         };
 
         assertSame(fromOtherNode, passed(refresher(true).decide(session, tokens, true)));
-        assertSame(fromOtherNode, SessionStore.tokensOrNull(session), "the other node's tokens are kept");
+        assertSame(fromOtherNode, store.tokensOrNull(session), "the other node's tokens are kept");
     }
 
     /** Payara can store the losing node's copy of a session over the winner's: the winner sets its tokens again. */
@@ -334,7 +334,7 @@ class TokenRefresherTest {
         store.storeTokens(session, old); // the old copy, stored back by another node
 
         assertSame(refreshed, passed(refresher.decide(session, old, true)));
-        assertSame(refreshed, SessionStore.tokensOrNull(session), "set again, so that it replicates");
+        assertSame(refreshed, store.tokensOrNull(session), "set again, so that it replicates");
         assertEquals(1, bodies.size(), "rt-1 is not sent again");
     }
 
@@ -380,7 +380,7 @@ class TokenRefresherTest {
 
         assertSame(fromOtherNode, passed(refresher.decide(session, fromOtherNode, true)),
                 "a first refusal of rt-x, however old the refusal of rt-1");
-        assertSame(fromOtherNode, SessionStore.tokensOrNull(session));
+        assertSame(fromOtherNode, store.tokensOrNull(session));
         assertEquals(2, bodies.size());
         assertTrue(failures().isEmpty());
     }
@@ -394,7 +394,7 @@ class TokenRefresherTest {
 
         assertSame(tokens, passed(refresher.decide(session, tokens, false)));
         assertSame(tokens, passed(refresher.decide(session, tokens, false)));
-        assertSame(tokens, SessionStore.tokensOrNull(session));
+        assertSame(tokens, store.tokensOrNull(session));
         assertEquals(1, bodies.size(), "not asked again during the back-off");
         assertEquals(List.of(new RefreshFailed(false)), failures());
 
@@ -412,7 +412,7 @@ class TokenRefresherTest {
 
         assertEquals(new RefreshDecision.Unavailable(5), refresher.decide(session, tokens, false));
         assertSame(RefreshDecision.START_LOGIN, refresher.decide(session, tokens, true));
-        assertSame(tokens, SessionStore.tokensOrNull(session));
+        assertSame(tokens, store.tokensOrNull(session));
     }
 
     /** Only invalid_grant signs the user out (RFC 6749 §5.2); every other answer means "cannot renew now". */
@@ -425,7 +425,7 @@ class TokenRefresherTest {
         TokenSet tokens = expiringTokens();
 
         assertSame(tokens, passed(refresher(false).decide(session, tokens, false)));
-        assertSame(tokens, SessionStore.tokensOrNull(session));
+        assertSame(tokens, store.tokensOrNull(session));
         assertEquals(List.of(new RefreshFailed(false)), failures());
     }
 
@@ -435,7 +435,7 @@ class TokenRefresherTest {
         answer = () -> "{\"message\":\"too many requests\"}";
         TokenSet tokens = expiringTokens();
         assertSame(tokens, passed(refresher(false).decide(session, tokens, false)));
-        assertSame(tokens, SessionStore.tokensOrNull(session));
+        assertSame(tokens, store.tokensOrNull(session));
     }
 
     @Test
@@ -483,7 +483,7 @@ class TokenRefresherTest {
         TokenSet tokens = expiredTokens();
 
         assertEquals(new RefreshDecision.Unavailable(5), refresher.decide(session, tokens, false));
-        TokenSet kept = SessionStore.tokensOrNull(session);
+        TokenSet kept = store.tokensOrNull(session);
         assertEquals("rt-2", kept.refreshToken().orElseThrow(), "the rotated refresh token is not lost");
         assertEquals(new RefreshDecision.Unavailable(5), refresher.decide(session, kept, false));
         assertEquals(1, bodies.size(), "not renewed again at once");

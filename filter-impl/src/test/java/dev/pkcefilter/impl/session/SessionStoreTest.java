@@ -92,10 +92,10 @@ class SessionStoreTest {
         store.storeLogin(fake.session, tokens, new SignedInAs("sub-1"));
 
         assertFalse(fake.attributes.containsKey(SessionStore.SIGNED_IN_AS), "the tokens' user says who it is");
-        assertEquals(Optional.of(new SignedInAs("sub-1")), SessionStore.signedInAs(fake.session));
+        assertEquals(Optional.of(new SignedInAs("sub-1")), store.signedInAs(fake.session));
         store.dropTokens(fake.session);
         assertEquals(new SignedInAs("sub-1"), fake.attributes.get(SessionStore.SIGNED_IN_AS), "kept after the tokens");
-        assertEquals(Optional.of(new SignedInAs("sub-1")), SessionStore.signedInAs(fake.session));
+        assertEquals(Optional.of(new SignedInAs("sub-1")), store.signedInAs(fake.session));
     }
 
     @Test
@@ -188,13 +188,13 @@ class SessionStoreTest {
         TokenSet tokens = TokenSet.from(new TokenResponse("AT", "Bearer", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty()), "openid");
 
-        assertEquals(Optional.empty(), SessionStore.tokens(fake.session));
-        assertNull(SessionStore.tokensOrNull(fake.session));
+        assertEquals(Optional.empty(), store.tokens(fake.session));
+        assertNull(store.tokensOrNull(fake.session));
         store.storeTokens(fake.session, tokens);
 
-        assertSame(tokens, SessionStore.tokens(fake.session).orElseThrow());
-        assertSame(tokens, SessionStore.tokensOrNull(fake.session));
-        assertEquals(Optional.empty(), SessionStore.tokens(null));
+        assertSame(tokens, store.tokens(fake.session).orElseThrow());
+        assertSame(tokens, store.tokensOrNull(fake.session));
+        assertEquals(Optional.empty(), store.tokens(null));
         assertEquals(List.of(SessionStore.TOKENS), fake.writes);
     }
 
@@ -204,7 +204,7 @@ class SessionStoreTest {
         fake.attributes.put(SessionStore.TOKENS, "left by an older version");
 
         assertSame(PendingLogins.NONE, store.pendingLogins(fake.session));
-        assertNull(SessionStore.tokensOrNull(fake.session));
+        assertNull(store.tokensOrNull(fake.session));
         store.addPendingLogin(fake.session, login("/app", Instant.EPOCH), Instant.EPOCH);
         assertEquals(1, store.pendingLogins(fake.session).logins().size());
     }
@@ -276,9 +276,9 @@ class SessionStoreTest {
         store.storeLogin(fake.session, tokens(), new SignedInAs("alice"));
         store.dropTokens(fake.session);
 
-        assertNull(SessionStore.tokensOrNull(fake.session));
-        assertEquals(Optional.of(new SignedInAs("alice")), SessionStore.signedInAs(fake.session));
-        assertEquals(Optional.empty(), SessionStore.signedInAs(new FakeSession("other").session));
+        assertNull(store.tokensOrNull(fake.session));
+        assertEquals(Optional.of(new SignedInAs("alice")), store.signedInAs(fake.session));
+        assertEquals(Optional.empty(), store.signedInAs(new FakeSession("other").session));
     }
 
     @Test

@@ -452,7 +452,7 @@ class CallbackHandlerTest {
         assertEquals("AT-alice", stored.accessToken());
         assertEquals(Optional.of("RT-alice"), stored.refreshToken());
         assertEquals("openid", stored.scope());
-        assertEquals(Optional.of(new SignedInAs("alice")), SessionStore.signedInAs(session.session));
+        assertEquals(Optional.of(new SignedInAs("alice")), context.store().signedInAs(session.session));
         assertTrue(context.store().pendingLogins(session.session).isEmpty());
         assertEquals(List.of(Map.of("grant_type", "authorization_code", "code", "the-code",
                 "redirect_uri", REDIRECT_URI.toString(), "code_verifier", verifier.value(), "client_id", "shop")),
@@ -548,7 +548,7 @@ class CallbackHandlerTest {
         FakeHttp.Session fresh = request.created.get(0);
         assertNull(fresh.attributes.get("cart"), "bob does not see alice's cart");
         assertEquals("AT-bob", ((TokenSet) fresh.attributes.get(TOKENS)).accessToken());
-        assertEquals(Optional.of(new SignedInAs("bob")), SessionStore.signedInAs(fresh.session));
+        assertEquals(Optional.of(new SignedInAs("bob")), context.store().signedInAs(fresh.session));
         PendingLogins carried = context.store().pendingLogins(fresh.session);
         assertEquals(1, carried.logins().size(), "the other tab's login is carried over");
         assertTrue(carried.logins().get(0).state().matches(otherTab));

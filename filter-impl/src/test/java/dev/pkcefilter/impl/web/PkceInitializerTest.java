@@ -41,6 +41,43 @@ class PkceInitializerTest {
     static final class Default {
     }
 
+    @PkceConfiguration(clientId = "shop", clients = {"loom", "jsonapi"})
+    @PkceConfiguration(name = "loom", clientId = "shop-at-loom", audience = "https://api.loom.example")
+    static final class Several {
+    }
+
+    @PkceConfiguration(name = "jsonapi", clientId = "shop-json")
+    static final class Elsewhere {
+    }
+
+    @PkceConfiguration(name = "loom", clientId = "again")
+    static final class LoomAgain {
+    }
+
+    @Test
+    void readsEachRepeatedAnnotationAsItsClientsKeys() {
+        Map<String, String> values = PkceInitializer.annotationValues(Set.of(Several.class, Elsewhere.class));
+
+        assertEquals("shop", values.get("pkce.client-id"));
+        assertEquals("loom,jsonapi", values.get("pkce.clients"));
+        assertEquals("shop-at-loom", values.get("pkce.loom.client-id"));
+        assertEquals("https://api.loom.example", values.get("pkce.loom.audience"));
+        assertEquals("", values.get("pkce.audience"));
+        assertEquals("shop-json", values.get("pkce.jsonapi.client-id"));
+    }
+
+    @Test
+    void refusesTwoAnnotationsOfOneClient() {
+        String message = assertThrows(PkceFilterException.class,
+                () -> PkceInitializer.annotationValues(Set.of(Several.class, LoomAgain.class))).getMessage();
+        assertEquals(true, message.contains("@PkceConfiguration(name = \"loom\") is on "), message);
+        assertEquals(true, message.contains("configure each client once"), message);
+
+        String unnamed = assertThrows(PkceFilterException.class,
+                () -> PkceInitializer.annotationValues(Set.of(Default.class, AllowsInsecureHttp.class))).getMessage();
+        assertEquals(true, unnamed.contains("@PkceConfiguration without a name is on "), unnamed);
+    }
+
     @Test
     void readsTheBooleanAttributeAsTrueOrAsNotSet() {
         assertEquals("true", PkceInitializer.annotationValues(Set.of(AllowsInsecureHttp.class))
