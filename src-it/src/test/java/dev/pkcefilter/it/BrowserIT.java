@@ -20,13 +20,20 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The example WAR on Payara Micro and on WildFly, used by a real headless Chromium against a real Keycloak: the
  * person types the password into Keycloak's own page, and the browser follows every redirect, keeps the cookies
- * and the history, and runs Keycloak's scripts. Each test has its own browser (its own cookie jar).
+ * and the history, and runs Keycloak's scripts. Each test has its own browser (its own cookie jar). The signed-in
+ * person also connects the further client {@code partner} from the page (Keycloak's realm
+ * {@value KeycloakServer#PARTNER_REALM}) and disconnects it.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -139,6 +146,54 @@ class BrowserIT {
             assertFalse(page.contains("at dev."), page);
 
             assertOpensWithoutNewLogin(browser, app("app/token"));
+        }
+    }
+
+    @Test
+    void connectPartnerFromTheSignedInPageShowsItsTokenAndDisconnectDropsIt() {
+        String page = app("app/");
+        try (Browser browser = new Browser()) {
+            WebDriver driver = browser.driver();
+            browser.open(page);
+            browser.submitLogin(KeycloakServer.USER, KeycloakServer.PASSWORD);
+            browser.awaitUrl(page);
+            assertTrue(browser.source().contains("You are signed in"), browser::describe);
+            assertTrue(driver.findElements(By.id("partner-facts")).isEmpty(), browser::describe);
+            browser.documents(); // forget what led here
+
+            driver.findElement(By.id("connect-partner")).click();
+            browser.awaitLoginForm(); // the partner realm knows no session of this browser: alice signs in there too
+            assertTrue(browser.url().startsWith(KeycloakServer.forTests().partnerIssuer() + "/"), browser::describe);
+            browser.screenshot("browser-partner-login-" + server());
+            // Keycloak's login page may reload by itself (its check for a sign-in in another tab): sign in if asked
+            browser.awaitUrlSigningInIfAsked(page, KeycloakServer.USER, KeycloakServer.PASSWORD);
+            List<Document> connecting = browser.documents();
+            System.out.println("connect partner, what the browser requested: " + connecting);
+            assertTrue(connecting.stream().anyMatch(d -> d.url().startsWith(app("oauth/callback/partner?"))
+                    && d.status() == 302), connecting::toString);
+
+            WebElement facts = awaitElement(browser, "partner-facts");
+            assertTrue(facts.getText().contains("Bearer"), browser::describe);
+            assertTrue(Pattern.compile("Token SHA-256 [0-9a-f]{16}…").matcher(facts.getText()).find(),
+                    browser::describe);
+            assertTrue(driver.findElements(By.id("connect-partner")).isEmpty(), browser::describe);
+            browser.screenshot("browser-partner-connected-" + server());
+
+            driver.findElement(By.id("disconnect-partner")).click(); // a form POST with the page's Origin
+            awaitElement(browser, "connect-partner");
+            assertEquals(page, browser.url(), browser::describe);
+            assertTrue(driver.findElements(By.id("partner-facts")).isEmpty(), browser::describe);
+            assertTrue(browser.source().contains("You are signed in"), "still signed in: " + browser.describe());
+        }
+    }
+
+    /** Waits until the current tab shows the element with this id. */
+    private static WebElement awaitElement(Browser browser, String id) {
+        try {
+            return new WebDriverWait(browser.driver(), Browser.WAIT)
+                    .until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no element " + id + " after " + Browser.WAIT + " in " + browser.describe(), e);
         }
     }
 

@@ -118,7 +118,7 @@ public class PkceFilterBenchmark {
         BenchHttp.Session pending = new BenchHttp.Session("pending");
         Instant now = context.clock().instant();
         context.store().addPendingLogin(pending, new PendingLogin(new State(STATE_VALUE),
-                CodeVerifier.generate(context.random()), URI.create("http://localhost:8080/shop/oauth/callback"),
+                CodeVerifier.generate(new java.security.SecureRandom()), URI.create("http://localhost:8080/shop/oauth/callback"),
                 "/shop/app/orders", now), now);
         pendingLoginAttributes.putAll(pending.attributes);
     }

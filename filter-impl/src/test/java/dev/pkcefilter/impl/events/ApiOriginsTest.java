@@ -2,6 +2,7 @@ package dev.pkcefilter.impl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.List;
@@ -71,6 +72,18 @@ class ApiOriginsTest {
                 + " origin is not in pkce.api-origins (allowed: https://api.example.com, http://127.0.0.1:9000)."
                 + " Add it to pkce.api-origins if it is an API that may receive the user's token, or call it"
                 + " without BearerTokenFilter.", e.getMessage());
+    }
+
+    @Test
+    void aFurtherClientsOriginsAreItsOwnAndNamedByItsKey() {
+        ApiOrigins loom = new ApiOrigins(Optional.empty(), Optional.of(URI.create("https://auth.loom.example")),
+                Optional::empty, "loom");
+        loom.check(URI.create("https://auth.loom.example/api/me"));
+
+        PkceFilterException e = assertThrows(PkceFilterException.class,
+                () -> loom.check(URI.create("https://login.example.com/userinfo")));
+        assertTrue(e.getMessage().contains("that origin is not in pkce.loom.api-origins ("), e.getMessage());
+        assertTrue(e.getMessage().contains("Add it to pkce.loom.api-origins if"), e.getMessage());
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.time.Duration;
 
 /**
  * The demo: Keycloak on 127.0.0.1:8180 and the example application on Payara Micro on
- * 127.0.0.1:8080, until Ctrl-C stops both.
+ * 127.0.0.1:8080, until Ctrl-C stops both. Keycloak serves two realms: {@code pkce-example}, where users sign in,
+ * and {@code partner}, standing for an API vendor's authorization server, which the signed-in page connects as the
+ * example's further client {@code partner} ("Connect partner"). The same user and password work in both.
  *
  * <p>Run from the top level with {@code mvn -Pdemo -DskipTests verify}: Maven builds everything,
  * then runs this class with the system properties {@code keycloak.home}, {@code payara.microJar},
@@ -43,12 +45,16 @@ public final class DemoMain {
                     open       %s
                     sign in    %s / %s
                     Keycloak   %s (realm %s)
+                    partner    realm %s at the same Keycloak, an API vendor's server:
+                               "Connect partner" on the signed-in page, sign in
+                               there too as %s / %s
                     logs       %s, %s
 
                   Ctrl-C stops Payara Micro and Keycloak.
                 ==================================================================
 
                 """, APP_URL, KeycloakServer.USER, KeycloakServer.PASSWORD, keycloak.baseUrl(), KeycloakServer.REALM,
+                KeycloakServer.PARTNER_REALM, KeycloakServer.USER, KeycloakServer.PASSWORD,
                 logDir.resolve("keycloak-8180.log"), logDir.resolve("payara-micro.log"));
 
         int exit = payara.waitFor(); // until Ctrl-C (the shutdown hooks stop both servers)

@@ -208,7 +208,12 @@ public final class BrowserlessClient {
      * the browser to Keycloak, fills in Keycloak's login form, and follows the redirects back through
      * the application's callback to the final page.
      *
-     * @param startUrl a protected URL of the application, e.g. {@code http://localhost:18080/example/app/}
+     * <p>Connecting a further client goes the same way: {@code startUrl} is then its connect URL, e.g.
+     * {@code http://127.0.0.1:18080/example/oauth/connect/partner?return=/example/app/}, which sends the browser to
+     * that client's realm, whose login form is filled in here, and its callback sends the browser to the return path.
+     *
+     * @param startUrl a protected URL of the application, e.g. {@code http://localhost:18080/example/app/}, or the
+     *        connect URL of a further client
      * @return the final response and every hop from {@code startUrl} on
      * @throws IllegalStateException if the chain does not end at Keycloak's login form
      */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
@@ -17,6 +18,11 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  * The example application as built by {@code example-war} (the file named by the system property
  * {@code example.war}, which the build copies to {@code target/example.war}), ready to deploy at
  * {@code /example}.
+ *
+ * <p>Its further client {@code partner} points at the test Keycloak's realm {@code partner}
+ * ({@link KeycloakServer#partnerIssuer(int)}), not at the demo's Keycloak on 8180 that the WAR's annotation names,
+ * unless the test gives {@code pkce.partner.issuer} itself. Nothing is started for it: a test that does not start
+ * Keycloak leaves it unreachable, which pkce-filter only warns about at deployment.
  */
 public final class ExampleWar {
 
@@ -38,7 +44,9 @@ public final class ExampleWar {
      * {@link #withContextParams} with more {@code web.xml} elements after them, such as a
      * {@code <security-constraint>}.
      */
-    public static WebArchive withWebXml(Map<String, String> params, String elements) {
+    public static WebArchive withWebXml(Map<String, String> givenParams, String elements) {
+        Map<String, String> params = new LinkedHashMap<>(givenParams);
+        params.putIfAbsent("pkce.partner.issuer", KeycloakServer.partnerIssuer(KeycloakServer.TEST_HTTP_PORT));
         File war = new File(System.getProperty("example.war", "target/example.war"));
         if (!war.isFile()) {
             throw new IllegalStateException(war + " does not exist; build example-war first (mvn verify at the top level)");

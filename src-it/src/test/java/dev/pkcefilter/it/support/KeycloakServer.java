@@ -12,12 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A real Keycloak ({@code kc.sh start-dev}) on 127.0.0.1 with the realm {@value #REALM} imported from
- * {@code keycloak/pkce-example-realm.json} on the test class path.
+ * A real Keycloak ({@code kc.sh start-dev}) on 127.0.0.1 with two realms imported from the test class path: the
+ * realm {@value #REALM} ({@code keycloak/pkce-example-realm.json}), where users sign in, and the realm
+ * {@value #PARTNER_REALM} ({@code keycloak/partner-realm.json}), a second authorization server standing for an API
+ * vendor's, which the example connects as its further client {@code partner}.
  *
  * <p>One instance per port and JVM: {@link #start} returns the running one, and reuses a Keycloak
  * that already answers on the port (started elsewhere, left alone at the end). A Keycloak started here
@@ -27,7 +30,8 @@ import java.util.Map;
  *
  * <p>Keycloak's home is the system property {@code keycloak.home} (the build unpacks the
  * distribution into {@code target/}). Its H2 database in {@code data/h2} survives between runs, which
- * makes later starts faster; it is wiped when the realm file changed, so the new realm is imported.
+ * makes later starts faster; it is wiped when a realm file changed (or is new), so that every realm is imported
+ * as the files say ({@code --import-realm} imports each file of {@code data/import}, but skips a realm that exists).
  * Two Keycloaks cannot share one home at the same time (tests and demo run one after the other).
  *
  * <p>URLs use the host {@code localhost}: Keycloak derives its issuer from the request's host.
@@ -49,13 +53,20 @@ public final class KeycloakServer {
     public static final String OTHER_USER = "bob";
     /** {@link #OTHER_USER}'s password. */
     public static final String OTHER_PASSWORD = "bob-password";
+    /**
+     * The second realm, standing for an API vendor's authorization server (client {@value #PARTNER_CLIENT_ID},
+     * public, PKCE S256; 5-minute access tokens). Its only user is {@link #USER} with the same {@link #PASSWORD}.
+     */
+    public static final String PARTNER_REALM = "partner";
+    /** The partner realm's client, which the example uses as its further client {@code partner}. */
+    public static final String PARTNER_CLIENT_ID = "pkce-partner";
 
     /** HTTP port of the test instance, system property {@code it.keycloak.port} (the demo's is 8180). */
     public static final int TEST_HTTP_PORT = Integer.getInteger("it.keycloak.port", 18180);
     /** Management (health) port of the test instance, {@code it.keycloak.management.port} (the demo's is 9000). */
     public static final int TEST_MANAGEMENT_PORT = Integer.getInteger("it.keycloak.management.port", 19000);
 
-    private static final String REALM_RESOURCE = "/keycloak/" + REALM + "-realm.json";
+    private static final List<String> REALMS = List.of(REALM, PARTNER_REALM);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(240);
     private static final Map<Integer, KeycloakServer> RUNNING = new HashMap<>();
 
@@ -81,6 +92,10 @@ public final class KeycloakServer {
             server = new KeycloakServer(httpPort, managementPort);
             if (server.answers(server.discoveryUrl())) {
                 System.out.println("Keycloak already answers on " + server.baseUrl() + "; using it (not stopped here)");
+                if (!server.answers(server.partnerIssuer() + "/.well-known/openid-configuration")) {
+                    System.out.println("WARNING: that Keycloak has no realm " + PARTNER_REALM + " (started before"
+                            + " partner-realm.json existed?); stop it to have both realms imported");
+                }
             } else {
                 server.launch();
             }
@@ -97,6 +112,19 @@ public final class KeycloakServer {
     /** The realm's issuer, {@code http://localhost:<port>/realms/pkce-example}. */
     public String issuer() {
         return baseUrl() + "/realms/" + REALM;
+    }
+
+    /** The partner realm's issuer, {@code http://localhost:<port>/realms/partner}. */
+    public String partnerIssuer() {
+        return partnerIssuer(httpPort);
+    }
+
+    /**
+     * The partner realm's issuer of the Keycloak on this port, whether or not it runs (nothing is started here): for
+     * a deployment that must point its further client {@code partner} at the test Keycloak, never at the demo's.
+     */
+    public static String partnerIssuer(int httpPort) {
+        return "http://localhost:" + httpPort + "/realms/" + PARTNER_REALM;
     }
 
     /** The realm's OpenID Connect discovery document. */
@@ -176,7 +204,7 @@ public final class KeycloakServer {
         // keycloak.log for the test instance, keycloak-<port>.log for others (the demo's: keycloak-8180.log)
         String logName = httpPort == TEST_HTTP_PORT ? "keycloak.log" : "keycloak-" + httpPort + ".log";
         Path log = Path.of(System.getProperty("it.log.dir", "target")).toAbsolutePath().resolve(logName);
-        installRealm(home);
+        installRealms(home);
         try {
             Files.createDirectories(log.getParent());
         } catch (IOException e) {
@@ -208,20 +236,36 @@ public final class KeycloakServer {
                 baseUrl(), Duration.ofNanos(System.nanoTime() - started).toSeconds(), log);
     }
 
-    /** Copies the realm into {@code data/import}; a changed realm also wipes the database. */
-    private static void installRealm(Path home) {
-        Path imported = home.resolve("data/import/" + REALM + "-realm.json");
-        try (InputStream in = KeycloakServer.class.getResourceAsStream(REALM_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(REALM_RESOURCE + " is not on the class path");
+    /**
+     * Copies the realms into {@code data/import}; a realm file that changed or is new also wipes the database, so that
+     * {@code --import-realm} imports every realm afresh (it skips a realm the database holds already).
+     */
+    private static void installRealms(Path home) {
+        Path importDir = home.resolve("data/import");
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        boolean changed = false;
+        try {
+            for (String realm : REALMS) {
+                String resource = "/keycloak/" + realm + "-realm.json";
+                byte[] content;
+                try (InputStream in = KeycloakServer.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalStateException(resource + " is not on the class path");
+                    }
+                    content = in.readAllBytes();
+                }
+                Path imported = importDir.resolve(realm + "-realm.json");
+                files.put(imported, content);
+                changed |= !Files.exists(imported) || !Arrays.equals(content, Files.readAllBytes(imported));
             }
-            byte[] realm = in.readAllBytes();
-            if (Files.exists(imported) && Arrays.equals(realm, Files.readAllBytes(imported))) {
+            if (!changed) {
                 return;
             }
             FileTrees.delete(home.resolve("data/h2"));
-            Files.createDirectories(imported.getParent());
-            Files.write(imported, realm);
+            Files.createDirectories(importDir);
+            for (Map.Entry<Path, byte[]> file : files.entrySet()) {
+                Files.write(file.getKey(), file.getValue());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
