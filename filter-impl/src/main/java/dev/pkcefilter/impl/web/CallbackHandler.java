@@ -47,6 +47,9 @@ final class CallbackHandler {
      */
     static final int MAX_PARAMETER_LENGTH = 8192;
 
+    /** The title of the page of an {@code access_denied} answer. */
+    private static final String DECLINED = "Sign-in was declined";
+
     private final Optional<String> name;
     private final ClientConfiguration config;
     private final Endpoints endpoints;
@@ -138,8 +141,7 @@ final class CallbackHandler {
             LOG.log(Level.INFO, "The authorization server answered the login with error " + RemoteText.clean(error, 300));
             String shown = RemoteText.clean(error, 300)
                     + (description == null ? "" : ": " + RemoteText.clean(description, 300));
-            refuse(response, denied ? 403 : 401, denied ? name.map(n -> "Connecting " + n + " was declined")
-                    .orElse("Sign-in was declined") : "Sign-in failed",
+            refuse(response, denied ? 403 : 401, denied ? DECLINED : "Sign-in failed",
                     "The authorization server did not sign you in. It said:", shown, login.returnPath(),
                     Optional.of(error), Optional.ofNullable(description));
             return;
@@ -231,9 +233,14 @@ final class CallbackHandler {
                         String againHref, Optional<String> error, Optional<String> description) throws IOException {
         LOG.log(Level.INFO, "Refused a sign-in response" + name.map(n -> " of client " + n).orElse("") + " with "
                 + status + ": " + title);
-        Responses.errorPage(response, status, name.isPresent() && !title.startsWith("Connecting") ? title + " ("
-                + name.get() + ")" : title, message, detail, againHref);
+        Responses.errorPage(response, status, title(title), message, detail, againHref);
         events.loginFailed(status, error, description, title);
+    }
+
+    /** @return the page's title: a further client's names its connection */
+    private String title(String signIn) {
+        return name.map(n -> signIn.equals(DECLINED) ? "Connecting " + n + " was declined" : signIn + " (" + n + ")")
+                .orElse(signIn);
     }
 
 }

@@ -45,13 +45,12 @@ final class LogoutHandler {
     private final List<PkceClient> clients;
 
     /**
-     * @param config the default client's configuration
      * @param signIn the default client, whose server session the logout ends
      * @param clients every client, the default one first: each one's tokens are revoked
      */
-    LogoutHandler(ClientConfiguration config, PkceClient signIn, List<PkceClient> clients) {
-        this.config = Objects.requireNonNull(config, "config");
+    LogoutHandler(PkceClient signIn, List<PkceClient> clients) {
         this.signIn = Objects.requireNonNull(signIn, "signIn");
+        this.config = signIn.config();
         this.clients = List.copyOf(clients);
     }
 

@@ -84,7 +84,7 @@ public final class PkceContext implements AutoCloseable {
             paths.add(DISCONNECT_PATH);
         }
         this.ownPaths = Set.copyOf(paths);
-        this.logoutHandler = new LogoutHandler(config.signIn(), signIn, all);
+        this.logoutHandler = new LogoutHandler(signIn, all);
         this.connections = new Connections(this);
     }
 

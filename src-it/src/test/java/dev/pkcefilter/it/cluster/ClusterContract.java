@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pkcefilter.it.cluster.app.SessionProbeServlet;
+import dev.pkcefilter.it.several.ConnectionsServlet;
 import dev.pkcefilter.it.support.Await;
 import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
@@ -55,8 +56,13 @@ abstract class ClusterContract {
     private static final String APP = ServerCluster.CONTEXT + "/app/servlet";
     private static final String PROBE = ServerCluster.CONTEXT + "/public/probe";
     private static final Pattern SERVLET_HASH = Pattern.compile("\"servlet\":\"([0-9a-f]{64})\"");
+    private static final String CONNECTIONS = ServerCluster.CONTEXT + "/app/connections";
+    private static final Pattern VENDOR_HASH = Pattern.compile(
+            "\"vendor\":\\{\"present\":true,\"tokenSha256\":\"([0-9a-f]{64})\"");
 
     private FakeAuthorizationServer fake;
+    /** The authorization server of the further client {@code vendor} ({@code pkce.clients}). */
+    private FakeAuthorizationServer vendor;
     private ServerCluster cluster;
     private LoadBalancer balancer;
     private final Map<String, String> figures = new LinkedHashMap<>();
@@ -67,6 +73,7 @@ abstract class ClusterContract {
     @BeforeAll
     void startCluster() throws Exception {
         fake = new FakeAuthorizationServer();
+        vendor = new FakeAuthorizationServer();
         Path workDir = Files.createDirectories(Path.of(ServerCluster.property("it.cluster.dir"), "work"));
         cluster = newCluster(workDir);
         Path warDir = Files.createDirectories(workDir.resolve(cluster.server() + "-war"));
@@ -85,8 +92,14 @@ abstract class ClusterContract {
         params.put("pkce.protected-paths", "/app/*");
         params.put("pkce.refresh-skew", "PT" + SKEW_SECONDS + "S");
         params.put("pkce.http-timeout", "PT5S");
+        params.put("pkce.clients", "vendor");
+        params.put("pkce.vendor.issuer", vendor.issuer());
+        params.put("pkce.vendor.client-id", "cluster-vendor");
+        params.put("pkce.vendor.refresh-skew", "PT" + SKEW_SECONDS + "S");
+        params.put("pkce.vendor.http-timeout", "PT5S");
         return TestWars.tokenAppWithWebXml("cluster.war", "  <distributable/>\n"
-                + TestWars.params("context-param", params)).addClass(SessionProbeServlet.class);
+                + TestWars.params("context-param", params)).addClass(SessionProbeServlet.class)
+                .addClass(ConnectionsServlet.class);
     }
 
     /** Both nodes serving, the balancer in turn over both, the fake as new: what every test starts from. */
@@ -99,6 +112,7 @@ abstract class ClusterContract {
         }
         balancer.reset();
         fake.reset();
+        vendor.reset();
     }
 
     @AfterAll
@@ -110,6 +124,9 @@ abstract class ClusterContract {
         } finally {
             if (fake != null) {
                 fake.close();
+            }
+            if (vendor != null) {
+                vendor.close();
             }
         }
         StringBuilder text = new StringBuilder();
@@ -281,6 +298,71 @@ abstract class ClusterContract {
         long stale = hashes.stream().filter(h -> !h.equals(after)).count();
         return requests + " refresh requests (" + (requests - refused) + " granted, " + refused + " refused),"
                 + events + " then " + stale + " of " + hashes.size() + " requests in turn with the old token";
+    }
+
+    /**
+     * A further client in a cluster: connected through the balancer (its login starts on one node and its callback
+     * may reach the other), then its token comes due on both nodes at once, which both ask for it while the vendor
+     * answers slowly. The connection is never lost, and both nodes end on one vendor token: the default client's
+     * cluster rules hold for each client.
+     */
+    @Test
+    void aFurtherClientConnectedThroughTheBalancerIsRefreshedWithoutLosingTheConnection() throws Exception {
+        vendor.tokensExpireIn(2 * SKEW_SECONDS); // due for refresh after 5 s, valid for 10
+        BrowserlessClient browser = new BrowserlessClient(balancer);
+        BrowserlessClient.Result login = browser.navigate(balancer.url(APP));
+        assertEquals(200, login.status(), login.hops().toString());
+        int logins = fake.requests("/authorize").size();
+        BrowserlessClient.Result connected = browser.navigate(balancer.url(ServerCluster.CONTEXT
+                + "/oauth/connect/vendor?return=" + CONNECTIONS));
+        assertEquals(200, connected.status(), connected.hops() + "\n" + connected.body());
+        String before = vendorHash(connected.body());
+        Await.until("both nodes see the connection", Duration.ofSeconds(20), () -> List.of(
+                browser.get(balancer.on(0, CONNECTIONS), BrowserlessClient.XHR).body(),
+                browser.get(balancer.on(1, CONNECTIONS), BrowserlessClient.XHR).body()),
+                bodies -> bodies.stream().allMatch(body -> body.contains(before)));
+
+        Thread.sleep(SKEW_SECONDS * 1_000 + 500); // the token's own clock: it comes due 5 s after the connection
+        vendor.tokensExpireIn(300);
+        vendor.refreshesTake(1_000); // the other node's requests arrive while the first refresh is under way
+        balancer.rotating(false);
+        List<HttpResponse<String>> race = concurrently(8, i -> browser.get(balancer.on(i % 2, CONNECTIONS),
+                BrowserlessClient.XHR));
+
+        int requests = vendor.refreshGrants();
+        String answers = race.stream().map(a -> "node " + balancer.nodeOf(a.uri()) + " " + a.statusCode() + " "
+                + a.body()).toList() + "; " + requests + " refresh requests, " + vendor.refusedRefreshes() + " refused";
+        for (HttpResponse<String> answer : race) {
+            assertEquals(200, answer.statusCode(), answers);
+            vendorHash(answer.body()); // present on every answer
+        }
+        assertTrue(requests >= 1 && requests <= 2, "refresh requests: " + answers + " (at most one per node)");
+        vendor.refreshesTake(0);
+        balancer.rotating(true);
+        List<String> hashes = new ArrayList<>();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // past the refusal grace and the old expiry
+        while (System.nanoTime() < until) {
+            HttpResponse<String> answer = browser.get(balancer.url(CONNECTIONS), BrowserlessClient.XHR);
+            assertEquals(200, answer.statusCode(), "request " + hashes.size() + " after the race: " + answer.body());
+            hashes.add(vendorHash(answer.body()));
+        }
+        String after = hashes.get(hashes.size() - 1);
+        assertEquals(List.of(after, after, after, after), hashes.subList(hashes.size() - 4, hashes.size()),
+                "both nodes end on the same vendor token");
+        assertNotEquals(before, after, "the refreshed vendor token");
+        assertEquals(1, vendor.requests("/authorize").size(), "the vendor was never asked to connect again");
+        assertEquals(logins, fake.requests("/authorize").size(), "nobody was sent to sign in again");
+        figure("a further client's refresh race (8 concurrent requests, 4 per node)", requests
+                + " refresh requests (" + (requests - vendor.refusedRefreshes()) + " granted), then "
+                + hashes.stream().filter(h -> !h.equals(after)).count() + " of " + hashes.size()
+                + " requests in turn with the old token");
+    }
+
+    /** @return the hash of the vendor's token in a {@link ConnectionsServlet} answer; fails when it is absent */
+    private static String vendorHash(String body) {
+        Matcher matcher = VENDOR_HASH.matcher(body);
+        assertTrue(matcher.find(), "the vendor's token is present: " + body);
+        return matcher.group(1);
     }
 
     @Test
