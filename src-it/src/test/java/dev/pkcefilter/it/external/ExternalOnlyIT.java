@@ -44,4 +44,25 @@ class ExternalOnlyIT extends AgainstFakeServer {
         assertEquals(ExternalConfig.CLIENT_ID, authorize.get("client_id"));
         assertEquals(ExternalConfig.SCOPE, authorize.get("scope"));
     }
+
+    /** A further client's keys from the environment ({@code PKCE_VENDOR_CLIENT_ID}) and a system property. */
+    @Test
+    void connectsAFurtherClientConfiguredByTheServersEnvironment() {
+        BrowserlessClient browser = new BrowserlessClient();
+        HttpResponse<String> signedIn = browser.navigate(base + "app/servlet").response();
+        assertEquals(200, signedIn.statusCode(), signedIn.body());
+        int before = fake.requests("/authorize").size();
+
+        BrowserlessClient.Result connected = browser.navigate(base + "oauth/connect/vendor");
+
+        Map<String, String> authorize = fake.requests("/authorize").get(before).queryParameters();
+        assertEquals(ExternalConfig.VENDOR_CLIENT_ID, authorize.get("client_id"));
+        assertEquals(ExternalConfig.VENDOR_SCOPE, authorize.get("scope"));
+        assertTrue(authorize.get("redirect_uri").endsWith("/external/oauth/callback/vendor"), authorize.toString());
+        assertTrue(connected.hops().stream().anyMatch(h -> h.uri().getPath().endsWith("/oauth/callback/vendor")
+                && h.status() == 302), connected.hops().toString());
+        Map<String, String> token = fake.requests("/token").get(fake.requests("/token").size() - 1).form();
+        assertEquals(ExternalConfig.VENDOR_CLIENT_ID, token.get("client_id"));
+        assertEquals("authorization_code", token.get("grant_type"));
+    }
 }
