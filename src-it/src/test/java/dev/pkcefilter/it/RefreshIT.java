@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.Concurrently;
 import dev.pkcefilter.it.support.AgainstFakeServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.TestWars;
@@ -82,8 +77,8 @@ class RefreshIT extends AgainstFakeServer {
         fake.tokensExpireIn(300);
         fake.refreshesTake(500); // the others arrive while the first refresh is under way
 
-        List<HttpResponse<String>> answers = concurrently(concurrent,
-                () -> browser.get(base + "app/servlet", BrowserlessClient.XHR));
+        List<HttpResponse<String>> answers = Concurrently.run(concurrent,
+                i -> browser.get(base + "app/servlet", BrowserlessClient.XHR));
 
         for (HttpResponse<String> answer : answers) {
             assertEquals(200, answer.statusCode(), answer.body());
@@ -191,20 +186,4 @@ class RefreshIT extends AgainstFakeServer {
         return body;
     }
 
-    private static <T> List<T> concurrently(int count, Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                futures.add(pool.submit(call));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(30, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }

@@ -20,11 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +28,7 @@ import dev.pkcefilter.it.several.ConnectionsServlet;
 import dev.pkcefilter.it.support.AppUrl;
 import dev.pkcefilter.it.support.Await;
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.Concurrently;
 import dev.pkcefilter.it.support.BrowserlessClient.Result;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
@@ -231,8 +227,8 @@ class SeveralServersIT {
         Instant expired = awaitExpiry(issued.plusSeconds(SHORT_LIFETIME));
         events(browser);
 
-        List<HttpResponse<String>> answers = concurrently(50,
-                () -> browser.get(base + "app/connections", BrowserlessClient.XHR));
+        List<HttpResponse<String>> answers = Concurrently.run(50,
+                i -> browser.get(base + "app/connections", BrowserlessClient.XHR));
 
         Set<String> loomTokens = new HashSet<>();
         Set<String> jsonTokens = new HashSet<>();
@@ -614,22 +610,6 @@ class SeveralServersIT {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static <T> List<T> concurrently(int count, Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                futures.add(pool.submit(call));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     /** What {@code /app/connections} says of one token. */
     record Token(boolean present, String tokenSha256, String expiresAt) {

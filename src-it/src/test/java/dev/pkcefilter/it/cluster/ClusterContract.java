@@ -16,10 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +24,7 @@ import dev.pkcefilter.it.cluster.app.SessionProbeServlet;
 import dev.pkcefilter.it.several.ConnectionsServlet;
 import dev.pkcefilter.it.support.Await;
 import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.Concurrently;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -258,7 +255,7 @@ abstract class ClusterContract {
         fake.refreshesTake(1_000); // the other node's requests arrive while the first refresh is under way
 
         balancer.rotating(false);
-        List<HttpResponse<String>> race = concurrently(8, i -> raced.get(balancer.on(i % 2, APP),
+        List<HttpResponse<String>> race = Concurrently.run(8, i -> raced.get(balancer.on(i % 2, APP),
                 BrowserlessClient.XHR));
 
         int requests = fake.refreshGrants(); // refresh_token grant requests, refused ones included
@@ -326,7 +323,7 @@ abstract class ClusterContract {
         vendor.tokensExpireIn(300);
         vendor.refreshesTake(1_000); // the other node's requests arrive while the first refresh is under way
         balancer.rotating(false);
-        List<HttpResponse<String>> race = concurrently(8, i -> browser.get(balancer.on(i % 2, CONNECTIONS),
+        List<HttpResponse<String>> race = Concurrently.run(8, i -> browser.get(balancer.on(i % 2, CONNECTIONS),
                 BrowserlessClient.XHR));
 
         int requests = vendor.refreshGrants();
@@ -447,30 +444,4 @@ abstract class ClusterContract {
         figures.put(name, value);
     }
 
-    private interface Call<T> {
-        T call(int index) throws Exception;
-    }
-
-    private static <T> List<T> concurrently(int count, Call<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return call.call(index);
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }
