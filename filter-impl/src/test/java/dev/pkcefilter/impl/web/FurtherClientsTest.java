@@ -342,6 +342,25 @@ class FurtherClientsTest {
     }
 
     @Test
+    void aDisconnectLinkFromElsewhereAsksFirst() throws IOException {
+        connected();
+        requests.clear();
+        FakeHttp.Request request = request("/oauth/disconnect", "/loom");
+        request.queryString = "return=%2Fshop%2Fapp%2F";
+        request.header("Sec-Fetch-Site", "cross-site"); // a link on another site, a top-level navigation
+        FakeHttp.Response response = new FakeHttp.Response();
+
+        context.connections().disconnect(request.build(), response.response);
+
+        assertEquals(200, response.status);
+        assertTrue(response.body().contains("<h1>Disconnect loom</h1>"), response.body());
+        assertTrue(response.body().contains("<form method=\"post\" action=\"/shop/oauth/disconnect/loom?return=%2Fshop"
+                + "%2Fapp%2F\">"), response.body());
+        assertNotNull(loom.store().tokensOrNull(session.session), "nothing changed yet");
+        assertTrue(requests.isEmpty());
+    }
+
+    @Test
     void logoutRevokesEveryClientsTokens() throws IOException {
         signedInWithDefault();
         TokenSet loomTokens = connected();
