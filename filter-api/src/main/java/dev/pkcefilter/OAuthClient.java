@@ -5,9 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.Objects;
-
-import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.enterprise.util.Nonbinding;
 import jakarta.inject.Qualifier;
 
@@ -25,7 +22,8 @@ import jakarta.inject.Qualifier;
  * request's session, refreshing the token first when it comes due (once per session and client, whichever request
  * asks). {@link AccessToken#isPresent()} is {@code false} when the client is not connected, its grant ended, or the
  * call is outside an HTTP request. A name that {@code pkce.clients} does not list fails the injection with a
- * {@link PkceFilterException}. For names known only at run time, inject {@link AccessTokens}.
+ * {@link PkceFilterException}. For names known only at run time (and for programmatic lookup), inject
+ * {@link AccessTokens}.
  */
 @Qualifier
 @Documented
@@ -36,26 +34,4 @@ public @interface OAuthClient {
     /** @return the client's name, as {@code pkce.clients} lists it */
     @Nonbinding
     String value();
-
-    /** The qualifier as a value, for {@code CDI.current().select(AccessToken.class, OAuthClient.Literal.of("loom"))}. */
-    final class Literal extends AnnotationLiteral<OAuthClient> implements OAuthClient {
-
-        private static final long serialVersionUID = 1L;
-
-        private final String value;
-
-        private Literal(String value) {
-            this.value = Objects.requireNonNull(value, "value");
-        }
-
-        /** @return the qualifier naming {@code client} */
-        public static Literal of(String client) {
-            return new Literal(client);
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
-    }
 }
