@@ -49,7 +49,7 @@ public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, 
         Map<String, String> params = new LinkedHashMap<>();
         params.put("token", token);
         params.put("token_type_hint", hint.value());
-        params.putAll(client.bodyParameters());
+        params.putAll(client.bodyParameters(endpoint));
         return params;
     }
 

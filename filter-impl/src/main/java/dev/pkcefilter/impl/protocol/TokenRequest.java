@@ -33,7 +33,7 @@ public record TokenRequest(URI endpoint, Grant grant, ClientAuthentication clien
     /** @return the grant's parameters, then the client authentication that goes in the body, then the audience */
     public Map<String, String> toParameters() {
         Map<String, String> params = new LinkedHashMap<>(grant.toParameters());
-        params.putAll(clientAuthentication.bodyParameters());
+        params.putAll(clientAuthentication.bodyParameters(endpoint));
         audience.ifPresent(a -> params.put("audience", a));
         return params;
     }
