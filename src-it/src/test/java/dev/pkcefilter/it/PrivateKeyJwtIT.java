@@ -37,6 +37,7 @@ import dev.pkcefilter.it.support.BrowserlessClient;
 import dev.pkcefilter.it.support.FakeAuthorizationServer;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
 import dev.pkcefilter.it.support.FakeAuthorizationServer.Revocation;
+import dev.pkcefilter.it.support.ServerLog;
 import dev.pkcefilter.it.support.TestWars;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -66,6 +67,9 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
     private static final int DUE_AFTER_A_SECOND = 2;
 
     private static FakeAuthorizationServer partner;
+    /** A further client with client_secret_jwt. */
+    private static FakeAuthorizationServer macServer;
+    private static final String MAC_SECRET = "pkjwt-a-client-secret-of-32-bytes-or-more";
     private static KeyPair rsa;
     private static KeyPair ec;
 
@@ -78,7 +82,7 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
         Path dir = Files.createDirectories(Path.of("target", "private-key-jwt").toAbsolutePath());
         Path keystore = dir.resolve("client.p12");
         Files.deleteIfExists(keystore);
-        keytool(keystore);
+        keytool(keystore, PASSWORD);
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keystore)) {
             store.load(in, PASSWORD.toCharArray());
@@ -97,6 +101,8 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
         partner = new FakeAuthorizationServer();
         partner.registerClientKey(new ECKey.Builder(Curve.P_256, (ECPublicKey) ec.getPublic()).keyID("partner-1")
                 .build());
+        macServer = new FakeAuthorizationServer();
+        macServer.requireClientSecret(MAC_SECRET).requireClientSecretJwt(true);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("pkce.issuer", fake.issuer());
         params.put("pkce.client-id", CLIENT_ID);
@@ -105,7 +111,11 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
         params.put("pkce.protected-paths", "/app/*");
         params.put("pkce.refresh-skew", "PT5S");
         params.put("pkce.http-timeout", "PT2S");
-        params.put("pkce.clients", "partner");
+        params.put("pkce.clients", "partner,mac");
+        params.put("pkce.mac.issuer", macServer.issuer());
+        params.put("pkce.mac.client-id", "pkjwt-mac");
+        params.put("pkce.mac.client-secret", MAC_SECRET);
+        params.put("pkce.mac.client-auth", "client_secret_jwt");
         params.put("pkce.partner.issuer", partner.issuer());
         params.put("pkce.partner.client-id", PARTNER_ID);
         params.put("pkce.partner.client-auth", "private_key_jwt");
@@ -115,10 +125,10 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
     }
 
     /** A key entry needs a certificate, which only keytool makes without the JDK's internal classes. */
-    private static void keytool(Path keystore) throws IOException, InterruptedException {
+    static void keytool(Path keystore, String password) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
-                "-keypass", PASSWORD, "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
+                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password,
+                "-keypass", password, "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
                 "-dname", "CN=pkce-filter PrivateKeyJwtIT", "-validity", "2").redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -126,7 +136,7 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
         }
     }
 
-    private static String pem(String label, byte[] der) {
+    static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }
@@ -137,12 +147,17 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
             partner.close();
             partner = null;
         }
+        if (macServer != null) {
+            macServer.close();
+            macServer = null;
+        }
     }
 
     @BeforeEach
     void resetFakes() {
         fake.reset();
         partner.reset();
+        macServer.reset();
     }
 
     private BrowserlessClient signedIn() {
@@ -171,6 +186,7 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
 
     @Test
     void signInRefreshAndLogoutEachAuthenticateWithAFreshAssertion() throws Exception {
+        ServerLog log = ServerLog.mark();
         fake.tokensExpireIn(DUE_AFTER_A_SECOND);
         BrowserlessClient browser = signedIn();
         Thread.sleep(1_200); // the token is due for refresh after a second: time itself is what is awaited
@@ -205,6 +221,29 @@ class PrivateKeyJwtIT extends AgainstFakeServer {
         }
         assertEquals(4, ids.size(), "a new jti for each request");
         assertEquals(List.of(), fake.refusedAssertions());
+        String logged = log.writtenSince();
+        for (String secret : fake.secrets()) { // tokens, codes, verifiers and the assertions received
+            assertFalse(logged.contains(secret), "the server logged a secret");
+        }
+        assertFalse(logged.contains(PASSWORD), "the server logged the key password");
+    }
+
+    @Test
+    void clientSecretJwtMacsItsAssertionWithTheSecretWhichNeverTravels() throws Exception {
+        BrowserlessClient browser = signedIn();
+
+        BrowserlessClient.Result connected = browser.navigate(base + "oauth/connect/mac?return=/" + CONTEXT_ROOT
+                + "/app/servlet");
+
+        assertEquals(200, connected.status(), () -> connected.hops() + "\n" + connected.body());
+        List<Recorded> tokens = macServer.requests("/token");
+        assertEquals(1, tokens.size());
+        assertEquals("client_secret_jwt", tokens.get(0).clientAuthentication());
+        SignedJWT jwt = assertionOf(tokens.get(0), "pkjwt-mac", macServer);
+        assertEquals(JWSAlgorithm.HS256, jwt.getHeader().getAlgorithm());
+        assertTrue(jwt.verify(new com.nimbusds.jose.crypto.MACVerifier(MAC_SECRET.getBytes(StandardCharsets.UTF_8))));
+        assertFalse(tokens.get(0).body().contains(MAC_SECRET), "the secret is not sent");
+        assertEquals(List.of(), macServer.refusedAssertions());
     }
 
     @Test
