@@ -84,7 +84,10 @@ public @interface PkceConfiguration {
      */
     String clientSecretFile() default "";
 
-    /** @return {@code pkce.client-auth}: {@code none}, {@code client_secret_basic} or {@code client_secret_post} */
+    /**
+     * @return {@code pkce.client-auth}: {@code none}, {@code client_secret_basic}, {@code client_secret_post},
+     *         {@code client_secret_jwt} or {@code private_key_jwt}
+     */
     String clientAuth() default "";
 
     /** @return {@code pkce.scope}: space separated scopes to request */
@@ -183,6 +186,31 @@ public @interface PkceConfiguration {
      *         {@code web.xml} parameter never
      */
     boolean containerSecurity() default false;
+
+    /**
+     * @return {@code pkce.client-key-file}: an absolute path to the client's private key for
+     *         {@code private_key_jwt} (RFC 7523 §2.2): a PKCS#12 keystore, or a PEM file with an unencrypted PKCS#8
+     *         key ({@code -----BEGIN PRIVATE KEY-----}); RSA (2048 bits or more) or EC P-256
+     */
+    String clientKeyFile() default "";
+
+    /** @return {@code pkce.client-key-password}: the PKCS#12 keystore's password; a secret, best as {@code ${KEY}} */
+    String clientKeyPassword() default "";
+
+    /** @return {@code pkce.client-key-alias}: the PKCS#12 entry to use (default: the only key entry) */
+    String clientKeyAlias() default "";
+
+    /** @return {@code pkce.client-key-id}: the assertion's {@code kid} (default: the key's RFC 7638 thumbprint) */
+    String clientKeyId() default "";
+
+    /** @return {@code pkce.client-key-algorithm}: RS256, PS256 or ES256 (default PS256 for RSA, ES256 for EC) */
+    String clientKeyAlgorithm() default "";
+
+    /**
+     * @return {@code pkce.client-assertion-audience}: the {@code aud} of client assertions, {@code issuer} (the
+     *         default, FAPI 2.0 §5.3.2.1) or {@code endpoint} (the URL each request goes to)
+     */
+    String clientAssertionAudience() default "";
 
     /** Holds the annotations of a class that configures several clients. */
     @Documented

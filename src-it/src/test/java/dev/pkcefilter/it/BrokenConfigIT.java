@@ -1,6 +1,7 @@
 package dev.pkcefilter.it;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -45,6 +46,51 @@ class BrokenConfigIT {
         params.put("pkce.token-endpoint", "not a url");
         params.put("pkce.client-auth", "magic");
         return TestWars.tokenApp("broken.war", params);
+    }
+
+    /** The password of the keystore of {@link #brokenKey()}; the deployment is given another. */
+    private static final String KEY_PASSWORD = "broken-Key-pa55word";
+
+    /**
+     * A private_key_jwt client whose PKCS#12 keystore is opened with the wrong password, and whose further client's
+     * PEM key cannot sign the algorithm asked (issue 16 item 2).
+     */
+    @Deployment(name = "broken-key", managed = false, testable = false)
+    static WebArchive brokenKey() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(
+                java.nio.file.Path.of("target", "broken-key").toAbsolutePath());
+        java.nio.file.Path keystore = dir.resolve("client.p12");
+        java.nio.file.Files.deleteIfExists(keystore);
+        PrivateKeyJwtIT.keytool(keystore, KEY_PASSWORD);
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("partner.pem"),
+                PrivateKeyJwtIT.pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("pkce.issuer", "http://127.0.0.1:1/realms/shop");
+        params.put("pkce.client-id", "shop");
+        params.put("pkce.client-key-file", keystore.toString());
+        params.put("pkce.client-key-password", KEY_PASSWORD + "-wrong");
+        params.put("pkce.clients", "partner");
+        params.put("pkce.partner.issuer", "http://127.0.0.1:1/partner");
+        params.put("pkce.partner.client-id", "shop");
+        params.put("pkce.partner.client-key-file", pem.toString());
+        params.put("pkce.partner.client-key-algorithm", "ES256");
+        return TestWars.tokenApp("broken-key.war", params);
+    }
+
+    @Test
+    void failsTheDeploymentOfAKeyFileThatCannotBeUsedNamingItsFullKeysAndNeverThePassword() throws Exception {
+        String logged = deployBroken("broken-key");
+        assertTrue(logged.contains("pkce-filter configuration is invalid (2 problems):"), "no summary line in the log");
+        assertTrue(logged.contains("  - pkce.client-key-file '"), "the sign-in client's key file");
+        assertTrue(logged.contains("client.p12' cannot be opened with pkce.client-key-password: the password is wrong"),
+                "the wrong password");
+        assertTrue(logged.contains("  - pkce.partner.client-key-file '"), "the further client's key file");
+        assertTrue(logged.contains("partner.pem' is an RSA key, which cannot sign ES256: use PS256 or RS256, or an EC"
+                + " P-256 key for ES256 (pkce.partner.client-key-algorithm is ES256)"), "the algorithm that does not fit");
+        assertFalse(logged.contains(KEY_PASSWORD), "the password is never logged");
+        undeploy("broken-key");
     }
 
     /** An issuer over http to a host that is not loopback, without pkce.allow-insecure-http (issue 12 item 5). */

@@ -10,15 +10,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.pkcefilter.impl.protocol.ClientAssertionAudience;
 import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
+import dev.pkcefilter.impl.protocol.ClientKey;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
  * A validated client configuration, every value checked and defaulted, in five parts: the authorization server,
  * the client registered there, the paths of the application, the timeouts, and how the signed-in user is known. Built by
- * {@link ConfigurationLoader}, or by {@link #builder()} in tests; {@code toString()} redacts the client secret.
+ * {@link ConfigurationLoader}, or by {@link #builder()} in tests; {@code toString()} redacts the client secret and key.
  *
  * @param server the authorization server
  * @param client the client registered there
@@ -85,11 +87,15 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param tokenRequestFormat form or JSON token request bodies
      * @param acceptedTokenTypes the {@code token_type} values accepted from the token endpoint, in lower case
      * @param apiOrigins the origins the access token may be sent to; empty for the issuer's and userinfo's
+     * @param key the private key of {@code private_key_jwt}
+     * @param assertionAudience the {@code aud} of client assertions: the issuer (FAPI 2.0 §5.3.2.1), or empty for
+     *        the URL of the endpoint each request goes to
      */
     public record Client(String id, Optional<ClientSecret> secret, ClientAuthMethod authMethod,
                          String scope, Optional<String> audience, Map<String, String> authorizeParams,
                          TokenRequestFormat tokenRequestFormat, Set<String> acceptedTokenTypes,
-                         Optional<List<Origin>> apiOrigins) {
+                         Optional<List<Origin>> apiOrigins, Optional<ClientKey> key,
+                         Optional<URI> assertionAudience) {
         public Client {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(secret, "secret");
@@ -100,12 +106,18 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             Objects.requireNonNull(tokenRequestFormat, "tokenRequestFormat");
             acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
             apiOrigins = apiOrigins.map(List::copyOf);
-            new ClientAuthentication(id, authMethod, secret); // a method that needs a secret has one
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(assertionAudience, "assertionAudience");
+            // a method that needs a secret or a key has one (the fields are not assigned yet: the parameters)
+            new ClientAuthentication(id, authMethod, secret, key, assertionAudience, java.time.Clock.systemUTC());
         }
 
-        /** @return how this client authenticates at the token and revocation endpoints */
+        /**
+         * @return how this client authenticates at the token, revocation and pushed authorization request
+         *         endpoints, its assertions timed by the system clock
+         */
         public ClientAuthentication authentication() {
-            return new ClientAuthentication(id, authMethod, secret);
+            return new ClientAuthentication(id, authMethod, secret, key, assertionAudience, java.time.Clock.systemUTC());
         }
     }
 
@@ -205,6 +217,8 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private TokenRequestFormat tokenRequestFormat = TokenRequestFormat.FORM;
         private Set<String> acceptedTokenTypes = DEFAULT_ACCEPTED_TOKEN_TYPES;
         private Optional<List<Origin>> apiOrigins = Optional.empty();
+        private Optional<ClientKey> clientKey = Optional.empty();
+        private ClientAssertionAudience clientAssertionAudience = ClientAssertionAudience.ISSUER;
         private List<String> protectedPaths = DEFAULT_PROTECTED_PATHS;
         private List<String> publicPaths = List.of();
         private String callbackPath = DEFAULT_CALLBACK_PATH;
@@ -322,6 +336,17 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder clientKey(Optional<ClientKey> value) {
+            clientKey = value;
+            return this;
+        }
+
+        /** Default {@code issuer}: then the issuer is needed for a JWT method. */
+        public Builder clientAssertionAudience(ClientAssertionAudience value) {
+            clientAssertionAudience = value;
+            return this;
+        }
+
         public Builder protectedPaths(List<String> value) {
             protectedPaths = value;
             return this;
@@ -407,15 +432,23 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
-        /** @throws NullPointerException without a client id */
+        /**
+         * @throws NullPointerException without a client id
+         * @throws IllegalArgumentException for a JWT method whose assertions are for the issuer, without an issuer
+         */
         public ClientConfiguration build() {
             ClientAuthMethod auth = clientAuth != null ? clientAuth
                     : clientSecret.isPresent() ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
+            if (auth.isJwt() && clientAssertionAudience == ClientAssertionAudience.ISSUER && issuer.isEmpty()) {
+                throw new IllegalArgumentException(auth.value() + " with assertions for the issuer needs an issuer");
+            }
+            Optional<URI> assertionAudience = clientAssertionAudience == ClientAssertionAudience.ISSUER ? issuer
+                    : Optional.empty();
             return new ClientConfiguration(
                     new Server(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
                             allowInsecureHttp, jwksUri),
                     new Client(clientId, clientSecret, auth, scope, audience, authorizeParams, tokenRequestFormat,
-                            acceptedTokenTypes, apiOrigins),
+                            acceptedTokenTypes, apiOrigins, clientKey, assertionAudience),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
                     new Timeouts(refreshSkew, loginTimeout, httpTimeout),
                     new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource,

@@ -44,7 +44,13 @@ public enum ConfigKey {
     ROLES_SOURCE("pkce.roles-source", "rolesSource"),
     USERINFO_CLAIMS("pkce.userinfo-claims", "userinfoClaims"),
     CONTAINER_SECURITY("pkce.container-security", "containerSecurity"),
-    CLIENTS("pkce.clients", "clients");
+    CLIENTS("pkce.clients", "clients"),
+    CLIENT_KEY_FILE("pkce.client-key-file", "clientKeyFile"),
+    CLIENT_KEY_PASSWORD("pkce.client-key-password", "clientKeyPassword"),
+    CLIENT_KEY_ALIAS("pkce.client-key-alias", "clientKeyAlias"),
+    CLIENT_KEY_ID("pkce.client-key-id", "clientKeyId"),
+    CLIENT_KEY_ALGORITHM("pkce.client-key-algorithm", "clientKeyAlgorithm"),
+    CLIENT_ASSERTION_AUDIENCE("pkce.client-assertion-audience", "clientAssertionAudience");
 
     private final String key;
     private final String attribute;

@@ -24,7 +24,10 @@ import dev.pkcefilter.PkceFilterException;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.HttpUrls;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
+import dev.pkcefilter.impl.protocol.ClientAssertion;
+import dev.pkcefilter.impl.protocol.ClientAssertionAudience;
 import dev.pkcefilter.impl.protocol.ClientAuthMethod;
+import dev.pkcefilter.impl.protocol.ClientKey;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
@@ -209,7 +212,10 @@ public final class ConfigurationLoader {
             problems.add(k(ConfigKey.CLIENT_ID) + " is missing: " + ConfigKey.CLIENT_ID.howToSet(client));
         }
         Optional<ClientSecret> clientSecret = clientSecret();
-        ClientAuthMethod clientAuth = clientAuth(clientSecret.isPresent());
+        Optional<String> keyFile = get(ConfigKey.CLIENT_KEY_FILE);
+        Optional<ClientKey> clientKey = clientKey(keyFile);
+        ClientAuthMethod clientAuth = clientAuth(clientSecret, keyFile.isPresent());
+        ClientAssertionAudience assertionAudience = assertionAudience(clientAuth, issuer.isPresent());
 
         String scope = get(ConfigKey.SCOPE).map(s -> String.join(" ", s.trim().split("\\s+"))).orElse("");
         Optional<String> audience = get(ConfigKey.AUDIENCE);
@@ -265,6 +271,7 @@ public final class ConfigurationLoader {
                 .clientId(clientId.orElseThrow()).clientSecret(clientSecret).clientAuth(clientAuth).scope(scope)
                 .audience(audience).authorizeParams(authorizeParams).tokenRequestFormat(format)
                 .acceptedTokenTypes(acceptedTokenTypes).apiOrigins(apiOrigins)
+                .clientKey(clientKey).clientAssertionAudience(assertionAudience)
                 .protectedPaths(protectedPaths).publicPaths(publicPaths).callbackPath(callbackPath)
                 .logoutPath(logoutPath).redirectUri(redirectUri).postLogoutRedirect(postLogoutRedirect)
                 .refreshSkew(refreshSkew).loginTimeout(loginTimeout).httpTimeout(httpTimeout)
@@ -367,19 +374,92 @@ public final class ConfigurationLoader {
         return inline.map(ClientSecret::new);
     }
 
-    private ClientAuthMethod clientAuth(boolean hasSecret) {
-        ClientAuthMethod fallback = hasSecret ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
+    /**
+     * The private key of {@code private_key_jwt} (RFC 7523 §2.2), read and checked now, so that a key that cannot
+     * sign fails the deployment rather than the first login. The keys that describe it mean nothing without it.
+     */
+    private Optional<ClientKey> clientKey(Optional<String> file) {
+        Optional<String> password = get(ConfigKey.CLIENT_KEY_PASSWORD);
+        Optional<String> alias = get(ConfigKey.CLIENT_KEY_ALIAS);
+        Optional<String> keyId = get(ConfigKey.CLIENT_KEY_ID);
+        Optional<String> givenAlgorithm = get(ConfigKey.CLIENT_KEY_ALGORITHM);
+        Optional<String> algorithm = givenAlgorithm.map(a -> a.toUpperCase(Locale.ROOT))
+                .filter(ClientKey.ALGORITHMS::contains);
+        if (givenAlgorithm.isPresent() && algorithm.isEmpty()) {
+            problems.add(k(ConfigKey.CLIENT_KEY_ALGORITHM) + " '" + givenAlgorithm.get() + "' is not known: use one"
+                    + " of " + String.join(", ", ClientKey.ALGORITHMS) + ", or leave it unset for PS256 with an RSA"
+                    + " key and ES256 with an EC key");
+        }
+        if (file.isEmpty()) {
+            Map<ConfigKey, Optional<String>> describing = new LinkedHashMap<>();
+            describing.put(ConfigKey.CLIENT_KEY_PASSWORD, password);
+            describing.put(ConfigKey.CLIENT_KEY_ALIAS, alias);
+            describing.put(ConfigKey.CLIENT_KEY_ID, keyId);
+            describing.put(ConfigKey.CLIENT_KEY_ALGORITHM, givenAlgorithm);
+            describing.forEach((key, value) -> {
+                if (value.isPresent()) {
+                    problems.add(k(key) + " is set but " + k(ConfigKey.CLIENT_KEY_FILE) + " is not: set the key"
+                            + " file, or remove " + k(key));
+                }
+            });
+            return Optional.empty();
+        }
+        return ClientKeyFile.read(client, file.get(), password, alias, algorithm, keyId, problems);
+    }
+
+    private ClientAuthMethod clientAuth(Optional<ClientSecret> secret, boolean hasKeyFile) {
+        boolean hasSecret = secret.isPresent();
+        ClientAuthMethod fallback = hasKeyFile ? ClientAuthMethod.PRIVATE_KEY_JWT
+                : hasSecret ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.NONE;
         ClientAuthMethod method = parse(ConfigKey.CLIENT_AUTH, fallback, ClientAuthMethod::parse,
                 ClientAuthMethod.allowed());
-        if (method != ClientAuthMethod.NONE && !hasSecret) {
+        if (method.needsSecret() && !hasSecret) {
             problems.add(k(ConfigKey.CLIENT_AUTH) + " is " + method.value() + " but " + k(ConfigKey.CLIENT_SECRET)
                     + " is not set: " + ConfigKey.CLIENT_SECRET.howToSet(client) + ", or set " + k(ConfigKey.CLIENT_SECRET_FILE)
                     + ", or use none for a public client");
         } else if (method == ClientAuthMethod.NONE && hasSecret) {
             problems.add(k(ConfigKey.CLIENT_AUTH) + " is none but " + k(secretKey) + " is set: remove the secret for a public client, or use client_secret_basic or"
                     + " client_secret_post");
+        } else if (method == ClientAuthMethod.CLIENT_SECRET_JWT && secret.get() != UNREAD_SECRET
+                && secret.get().value().getBytes(StandardCharsets.UTF_8).length < ClientAssertion.MIN_SECRET_BYTES) {
+            problems.add(k(ConfigKey.CLIENT_AUTH) + " is client_secret_jwt, which signs HS256 with the client secret,"
+                    + " but " + k(secretKey) + " is shorter than " + ClientAssertion.MIN_SECRET_BYTES + " bytes (RFC"
+                    + " 7518 §3.2): register a longer secret, or use private_key_jwt or client_secret_basic");
+        }
+        if (method == ClientAuthMethod.PRIVATE_KEY_JWT && !hasKeyFile) {
+            problems.add(k(ConfigKey.CLIENT_AUTH) + " is private_key_jwt but " + k(ConfigKey.CLIENT_KEY_FILE)
+                    + " is not set: " + ConfigKey.CLIENT_KEY_FILE.howToSet(client) + " to a PKCS#12 keystore or a PEM"
+                    + " private key");
+        } else if (hasKeyFile && method != ClientAuthMethod.PRIVATE_KEY_JWT) {
+            problems.add(k(ConfigKey.CLIENT_KEY_FILE) + " is set but " + k(ConfigKey.CLIENT_AUTH) + " is "
+                    + method.value() + ": use private_key_jwt (or leave " + k(ConfigKey.CLIENT_AUTH) + " unset), or"
+                    + " remove the key file");
         }
         return method;
+    }
+
+    /**
+     * The {@code aud} of client assertions: the issuer by default (FAPI 2.0 §5.3.2.1), which must then be known;
+     * or the endpoint (RFC 7523 §3), for servers that want that.
+     */
+    private ClientAssertionAudience assertionAudience(ClientAuthMethod method, boolean hasIssuer) {
+        Optional<String> value = get(ConfigKey.CLIENT_ASSERTION_AUDIENCE);
+        ClientAssertionAudience audience = value.map(v -> ClientAssertionAudience.parse(v).orElseGet(() -> {
+            problems.add(k(ConfigKey.CLIENT_ASSERTION_AUDIENCE) + " '" + v + "' is not known: use one of "
+                    + ClientAssertionAudience.allowed());
+            return ClientAssertionAudience.ISSUER;
+        })).orElse(ClientAssertionAudience.ISSUER);
+        if (value.isPresent() && !method.isJwt()) {
+            problems.add(k(ConfigKey.CLIENT_ASSERTION_AUDIENCE) + " is set but " + k(ConfigKey.CLIENT_AUTH) + " is "
+                    + method.value() + ", which sends no assertion: remove it, or use private_key_jwt or"
+                    + " client_secret_jwt");
+        } else if (method.isJwt() && audience == ClientAssertionAudience.ISSUER && !hasIssuer
+                && !hasUrlProblem(ConfigKey.ISSUER)) {
+            problems.add(k(ConfigKey.CLIENT_AUTH) + " is " + method.value() + ", whose assertions name the issuer"
+                    + " as their audience (FAPI 2.0 §5.3.2.1), but " + k(ConfigKey.ISSUER) + " is not set: set it,"
+                    + " or set " + k(ConfigKey.CLIENT_ASSERTION_AUDIENCE) + "=endpoint");
+        }
+        return audience;
     }
 
     /**

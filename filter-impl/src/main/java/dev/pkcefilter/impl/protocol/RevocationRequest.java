@@ -44,12 +44,15 @@ public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, 
         Objects.requireNonNull(client, "client");
     }
 
-    /** @return {@code token}, {@code token_type_hint}, then the client authentication that goes in the body */
+    /**
+     * @return {@code token}, {@code token_type_hint}, then the client authentication that goes in the body (for the
+     *         JWT methods a new client assertion at each call, RFC 7523 §2.2)
+     */
     public Map<String, String> toParameters() {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("token", token);
         params.put("token_type_hint", hint.value());
-        params.putAll(client.bodyParameters());
+        params.putAll(client.bodyParameters(endpoint));
         return params;
     }
 

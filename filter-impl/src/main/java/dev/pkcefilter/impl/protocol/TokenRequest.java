@@ -30,10 +30,13 @@ public record TokenRequest(URI endpoint, Grant grant, ClientAuthentication clien
         Objects.requireNonNull(audience, "audience");
     }
 
-    /** @return the grant's parameters, then the client authentication that goes in the body, then the audience */
+    /**
+     * @return the grant's parameters, then the client authentication that goes in the body (for the JWT methods a
+     *         new client assertion at each call, RFC 7523 §2.2), then the audience
+     */
     public Map<String, String> toParameters() {
         Map<String, String> params = new LinkedHashMap<>(grant.toParameters());
-        params.putAll(clientAuthentication.bodyParameters());
+        params.putAll(clientAuthentication.bodyParameters(endpoint));
         audience.ifPresent(a -> params.put("audience", a));
         return params;
     }

@@ -54,7 +54,13 @@ class ConfigKeyTest {
                 "pkce.roles-source PKCE_ROLES_SOURCE rolesSource",
                 "pkce.userinfo-claims PKCE_USERINFO_CLAIMS userinfoClaims",
                 "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity",
-                "pkce.clients PKCE_CLIENTS clients"), names);
+                "pkce.clients PKCE_CLIENTS clients",
+                "pkce.client-key-file PKCE_CLIENT_KEY_FILE clientKeyFile",
+                "pkce.client-key-password PKCE_CLIENT_KEY_PASSWORD clientKeyPassword",
+                "pkce.client-key-alias PKCE_CLIENT_KEY_ALIAS clientKeyAlias",
+                "pkce.client-key-id PKCE_CLIENT_KEY_ID clientKeyId",
+                "pkce.client-key-algorithm PKCE_CLIENT_KEY_ALGORITHM clientKeyAlgorithm",
+                "pkce.client-assertion-audience PKCE_CLIENT_ASSERTION_AUDIENCE clientAssertionAudience"), names);
     }
 
     @Test

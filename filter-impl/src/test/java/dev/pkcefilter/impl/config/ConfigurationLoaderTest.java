@@ -295,8 +295,9 @@ class ConfigurationLoaderTest {
 
     @Test
     void rejectsAnUnknownClientAuthenticationListingTheAllowedOnes() {
-        assertEquals(ONE + "pkce.client-auth 'private_key_jwt' is not known: use one of none, client_secret_basic,"
-                + " client_secret_post", Sources.minimal().servlet(ConfigKey.CLIENT_AUTH, "private_key_jwt").failure());
+        assertEquals(ONE + "pkce.client-auth 'tls_client_auth' is not known: use one of none, client_secret_basic,"
+                + " client_secret_post, client_secret_jwt, private_key_jwt", Sources.minimal()
+                .servlet(ConfigKey.CLIENT_AUTH, "tls_client_auth").failure());
     }
 
     @ParameterizedTest
@@ -488,11 +489,13 @@ class ConfigurationLoaderTest {
             sources.servlet(key, "bad value");
         }
         sources.servlet(ConfigKey.CLIENT_SECRET, secret);
+        sources.servlet(ConfigKey.CLIENT_KEY_PASSWORD, "KeyPass-456");
         sources.servlet(ConfigKey.CLIENT_ID, "");
 
         String message = sources.failure();
+        assertFalse(message.contains("KeyPass-456"), message);
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (29 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (32 problems):\n"), message);
         assertFalse(message.contains(secret), message);
     }
 

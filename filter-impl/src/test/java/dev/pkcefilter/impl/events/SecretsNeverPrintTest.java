@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +26,11 @@ import dev.pkcefilter.impl.config.ConfigurationLoader;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
+import dev.pkcefilter.impl.protocol.ClientKey;
+import dev.pkcefilter.impl.testing.TestKeys;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import org.junit.jupiter.api.io.TempDir;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.EndSessionRequest;
@@ -50,11 +61,30 @@ class SecretsNeverPrintTest {
     private static final CodeVerifier VERIFIER = new CodeVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
     private static final State STATE = new State("af0ifjsldkj-state-value-that-is-long-enough");
     private static final String SECRET = "p@ss:w0rd/+ secret";
+    private static final String JWT_SECRET = "p@ss:w0rd/+ secret of 32 bytes or more";
+    private static final String KEY_PASSWORD = "K3y-St0re/pa55 word";
     private static final URI REDIRECT = URI.create("https://app.example/oauth/callback");
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
+    @TempDir
+    Path dir;
+
     @Test
     void noTypeHoldingASecretPrintsIt() throws Exception {
+        Path keystore = TestKeys.addToPkcs12(dir.resolve("client.p12"), KEY_PASSWORD, "shop", "EC", "secp256r1");
+        KeyStore.PrivateKeyEntry entry = TestKeys.entry(keystore, KEY_PASSWORD, "shop");
+        ClientKey key = ClientKey.of(entry.getPrivateKey(), entry.getCertificate().getPublicKey(), Optional.empty(),
+                Optional.empty());
+        String privateKeyJwk = new ECKey.Builder(Curve.P_256, (ECPublicKey) entry.getCertificate().getPublicKey())
+                .privateKey((ECPrivateKey) entry.getPrivateKey()).build().getD().toString();
+        String pkcs8 = Base64.getEncoder().encodeToString(entry.getPrivateKey().getEncoded());
+        URI issuer = URI.create("https://login.example.com");
+        ClientAuthentication privateKeyJwt = new ClientAuthentication("shop", ClientAuthMethod.PRIVATE_KEY_JWT,
+                Optional.empty(), Optional.of(key), Optional.of(issuer), Clock.systemUTC());
+        ClientAuthentication secretJwt = new ClientAuthentication("shop", ClientAuthMethod.CLIENT_SECRET_JWT,
+                Optional.of(new ClientSecret(JWT_SECRET)), Optional.empty(), Optional.empty(), Clock.systemUTC());
+        Map<String, String> keyParams = Map.of("pkce.issuer", "https://login.example.com", "pkce.client-id", "shop",
+                "pkce.client-key-file", keystore.toString(), "pkce.client-key-password", KEY_PASSWORD);
         ClientAuthentication basic = new ClientAuthentication("shop", ClientAuthMethod.CLIENT_SECRET_BASIC,
                 Optional.of(new ClientSecret(SECRET)));
         ClientAuthentication post = new ClientAuthentication("shop", ClientAuthMethod.CLIENT_SECRET_POST,
@@ -88,13 +118,25 @@ class SecretsNeverPrintTest {
                             Optional.of(ID_TOKEN)),
                     current, new LoginSucceeded(current), new TokenRefreshed(current),
                     ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null, params::get,
-                            Map.of())));
+                            Map.of())),
+                    key, Optional.of(key), privateKeyJwt, secretJwt,
+                    new TokenRequest(URI.create("https://login.example.com/token"),
+                            new AuthorizationCodeGrant(CODE, REDIRECT, VERIFIER), privateKeyJwt, Optional.empty()),
+                    new TokenRequest(URI.create("https://login.example.com/token"),
+                            new RefreshTokenGrant(REFRESH_TOKEN), secretJwt, Optional.empty()),
+                    new RevocationRequest(URI.create("https://login.example.com/revoke"), REFRESH_TOKEN,
+                            RevocationRequest.TokenTypeHint.REFRESH_TOKEN, privateKeyJwt),
+                    ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null,
+                            keyParams::get, Map.of())),
+                    ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null,
+                            keyParams::get, Map.of())).client().authentication());
 
             List<String> leaks = new ArrayList<>();
             for (Object holder : holders) {
                 String text = holder.toString();
                 for (String secret : List.of(ACCESS_TOKEN, REFRESH_TOKEN, ID_TOKEN, ID_TOKEN.split("\\.")[1], CODE,
-                        VERIFIER.value(), VERIFIER.challenge(), STATE.value(), SECRET)) {
+                        VERIFIER.value(), VERIFIER.challenge(), STATE.value(), SECRET, JWT_SECRET, KEY_PASSWORD,
+                        privateKeyJwk, pkcs8.substring(pkcs8.length() - 40))) {
                     if (text.contains(secret) || text.contains(URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
                         leaks.add(holder.getClass().getSimpleName() + " shows a secret: " + text);
                     }

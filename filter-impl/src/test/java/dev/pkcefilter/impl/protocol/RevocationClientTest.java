@@ -130,4 +130,34 @@ class RevocationClientTest {
         assertEquals(List.of("WARNING The revocation endpoint 127.0.0.1 did not answer within PT1S (refresh_token);"
                 + " the logout goes on"), log.lines());
     }
+
+    @Test
+    void authenticatesWithAClientAssertionForTheIssuer() throws Exception {
+        server.on("/revoke", respond(200, "text/plain", ""));
+        java.security.KeyPair pair = ClientAuthenticationTest.RSA;
+        ClientKey key = ClientKey.of(pair.getPrivate(), pair.getPublic(), Optional.empty(), Optional.of("k1"));
+        URI issuer = URI.create("https://login.example.com");
+
+        assertEquals(RevocationClient.Result.REVOKED, new RevocationClient(new BoundedHttp(HTTP, TIMEOUT), JSONB)
+                .revoke(new RevocationRequest(server.uri("/revoke"), TOKEN, TokenTypeHint.REFRESH_TOKEN,
+                        new ClientAuthentication("my client", ClientAuthMethod.PRIVATE_KEY_JWT, Optional.empty(),
+                                Optional.of(key), Optional.of(issuer), java.time.Clock.systemUTC()))));
+
+        FakeServer.Recorded sent = server.requests().get(0);
+        assertNull(sent.header("Authorization"));
+        java.util.Map<String, String> form = new java.util.LinkedHashMap<>();
+        for (String pair2 : sent.body().split("&")) {
+            String[] kv = pair2.split("=", 2);
+            form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of("token", "token_type_hint", "client_id", "client_assertion_type", "client_assertion"),
+                List.copyOf(form.keySet()));
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(form.get("client_assertion"));
+        assertEquals(true, jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(
+                (java.security.interfaces.RSAPublicKey) pair.getPublic())));
+        assertEquals("k1", jwt.getHeader().getKeyID());
+        assertEquals(List.of("https://login.example.com"), jwt.getJWTClaimsSet().getAudience());
+        assertEquals("my client", jwt.getJWTClaimsSet().getSubject());
+    }
 }

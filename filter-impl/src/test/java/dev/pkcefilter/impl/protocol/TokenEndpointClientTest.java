@@ -360,4 +360,34 @@ class TokenEndpointClientTest {
 
         assertEquals(List.of("POST /token"), server.requests().stream().map(r -> r.method() + " " + r.path()).toList());
     }
+
+    @Test
+    void sendsAFreshClientAssertionInTheJsonBodyForEachRequest() throws Exception {
+        server.on("/token", json(200, TOKENS));
+        java.security.KeyPair pair = ClientAuthenticationTest.EC;
+        ClientKey key = ClientKey.of(pair.getPrivate(), pair.getPublic(), Optional.empty(), Optional.empty());
+        ClientAuthentication auth = new ClientAuthentication("my client", ClientAuthMethod.PRIVATE_KEY_JWT,
+                Optional.empty(), Optional.of(key), Optional.empty(), Clock.systemUTC());
+        TokenRequest request = new TokenRequest(server.uri("/token"), new RefreshTokenGrant("RT-0"), auth,
+                Optional.empty());
+
+        client(TokenRequestFormat.JSON).send(request);
+        client(TokenRequestFormat.JSON).send(request);
+
+        List<String> assertions = new java.util.ArrayList<>();
+        for (FakeServer.Recorded sent : server.requests()) {
+            assertEquals("application/json", sent.header("Content-Type"));
+            assertNull(sent.header("Authorization"));
+            Map<?, ?> body = JSONB.fromJson(sent.body(), Map.class);
+            assertEquals("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", body.get("client_assertion_type"));
+            assertEquals("my client", body.get("client_id"));
+            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse((String) body.get("client_assertion"));
+            assertTrue(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(
+                    (java.security.interfaces.ECPublicKey) pair.getPublic())));
+            assertEquals(List.of(server.uri("/token").toString()), jwt.getJWTClaimsSet().getAudience());
+            assertions.add(jwt.getJWTClaimsSet().getJWTID());
+        }
+        assertEquals(2, assertions.size());
+        assertFalse(assertions.get(0).equals(assertions.get(1)), "a new jti for each request, the same request or not");
+    }
 }

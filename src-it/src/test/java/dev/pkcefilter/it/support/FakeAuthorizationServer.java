@@ -151,12 +151,22 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         /**
          * @return how this token (or revocation) request authenticated the client (RFC 6749 §2.3.1):
          *     {@code client_secret_basic} (an {@code Authorization: Basic} header), {@code client_secret_post}
-         *     ({@code client_secret} among the parameters), or {@code none}
+         *     ({@code client_secret} among the parameters), {@code private_key_jwt} or {@code client_secret_jwt}
+         *     (a {@code client_assertion}, RFC 7523 §2.2, by its algorithm), or {@code none}
          */
         public String clientAuthentication() {
             String authorization = header("Authorization");
             if (authorization != null && authorization.startsWith("Basic ")) {
                 return "client_secret_basic";
+            }
+            String assertion = parameters().get("client_assertion");
+            if (assertion != null) {
+                try {
+                    return SignedJWT.parse(assertion).getHeader().getAlgorithm().getName().startsWith("HS")
+                            ? "client_secret_jwt" : "private_key_jwt";
+                } catch (java.text.ParseException e) {
+                    return "a client_assertion that is not a JWS";
+                }
             }
             return parameters().containsKey("client_secret") ? "client_secret_post" : "none";
         }
@@ -198,6 +208,15 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private volatile String authorizeErrorDescription;
     /** The expected client secret; {@code null} for a public client. */
     private volatile String clientSecret;
+    /** When set, the public key that client assertions ({@code private_key_jwt}) must verify with. */
+    private volatile JWK clientKey;
+    /** Whether client assertions MACed with {@link #clientSecret} ({@code client_secret_jwt}) are required. */
+    private volatile boolean clientSecretJwt;
+    /** Every {@code jti} of a client assertion accepted: one seen again is a replay (RFC 7523 §3 item 7). */
+    private final java.util.Set<String> assertionIds = ConcurrentHashMap.newKeySet();
+    /** When set, every client assertion is refused as a replay, as a server that already saw its jti would. */
+    private volatile boolean refuseAssertionsAsReplayed;
+    private final List<String> refusedAssertions = new CopyOnWriteArrayList<>();
     /** The user name the fake signs in. */
     private volatile String user = "fake-user";
     /** The {@code expires_in} of the access tokens it issues. */
@@ -339,6 +358,46 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public FakeAuthorizationServer requireClientSecret(String clientSecret) {
         this.clientSecret = clientSecret;
         return this;
+    }
+
+    /**
+     * Makes the token and revocation endpoints require {@code private_key_jwt} (RFC 7523 §2.2, §3; OpenID Connect
+     * Core 1.0 §9) with this public key: a {@code client_assertion} of type {@code jwt-bearer}, signed by the key
+     * (RS256, PS256 or ES256), {@code iss} and {@code sub} the client id (and {@code client_id}, when sent, too),
+     * {@code aud} this server's issuer, {@code exp} in the future, {@code iat} not ahead, and a {@code jti} never
+     * seen before. Anything else is refused with 401 {@code invalid_client} ({@link #refusedAssertions()}).
+     * {@code null}: no assertion needed. Kept across {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer registerClientKey(JWK publicKey) {
+        if (publicKey != null && publicKey.isPrivate()) {
+            throw new IllegalArgumentException("register the public key only");
+        }
+        this.clientKey = publicKey;
+        return this;
+    }
+
+    /**
+     * Makes the token and revocation endpoints require {@code client_secret_jwt}: the checks of
+     * {@link #registerClientKey}, with an HS256 MAC keyed by {@link #requireClientSecret the secret}. Kept across
+     * {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer requireClientSecretJwt(boolean required) {
+        this.clientSecretJwt = required;
+        return this;
+    }
+
+    /**
+     * Refuses every client assertion, right or not, with 401 {@code invalid_client} "jti already used", as a
+     * server that saw its {@code jti} before would; until {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer refuseAssertionsAsReplayed(boolean refuse) {
+        this.refuseAssertionsAsReplayed = refuse;
+        return this;
+    }
+
+    /** @return why each refused client assertion was refused, in order, since the last {@link #reset()} */
+    public List<String> refusedAssertions() {
+        return List.copyOf(refusedAssertions);
     }
 
     /** The user name it signs in (default {@code fake-user}). @return this server */
@@ -539,6 +598,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         tokenType = "Bearer";
         discoveryStatus = 200;
         discoveryDocument = null;
+        refuseAssertionsAsReplayed = false;
+        refusedAssertions.clear();
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
@@ -601,6 +662,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Recorded request = record(exchange, body);
+        if (!assertionAccepted(exchange, request)) {
+            return;
+        }
         if ("refresh_token".equals(parameters(request).get("grant_type"))) {
             refresh(exchange, parameters(request));
             return;
@@ -830,6 +894,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private void revoke(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Recorded request = record(exchange, body);
+        if (!assertionAccepted(exchange, request)) {
+            return;
+        }
         Map<String, String> form = request.form();
         String token = String.valueOf(form.get("token"));
         int status = revocationStatus;
@@ -870,7 +937,94 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return refusedRefreshes.get();
     }
 
+    /**
+     * When assertions are required ({@link #registerClientKey}, {@link #requireClientSecretJwt}): checks the
+     * request's, or answers 401 {@code invalid_client} (RFC 6749 §5.2) and returns false.
+     */
+    private boolean assertionAccepted(HttpExchange exchange, Recorded request) throws IOException {
+        if (clientKey == null && !clientSecretJwt) {
+            return true;
+        }
+        String problem = assertionProblem(request);
+        if (problem == null) {
+            return true;
+        }
+        refusedAssertions.add(problem);
+        send(exchange, 401, "application/json",
+                "{\"error\":\"invalid_client\",\"error_description\":\"" + problem + "\"}");
+        return false;
+    }
+
+    /** @return why the request's client assertion is not accepted (RFC 7523 §3), or {@code null} */
+    private String assertionProblem(Recorded request) {
+        Map<String, String> params = request.parameters();
+        if (request.header("Authorization") != null || params.containsKey("client_secret")) {
+            return "another client authentication besides the assertion";
+        }
+        if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(params.get("client_assertion_type"))) {
+            return "client_assertion_type is not jwt-bearer";
+        }
+        String assertion = params.get("client_assertion");
+        if (assertion == null) {
+            return "no client_assertion";
+        }
+        secrets.add(assertion); // a credential for its lifetime: the leak checks look for it too
+        try {
+            SignedJWT jwt = SignedJWT.parse(assertion);
+            JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+            com.nimbusds.jose.JWSVerifier verifier;
+            if (clientKey != null) {
+                if (!(clientKey instanceof RSAKey ? List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256)
+                        : List.of(JWSAlgorithm.ES256)).contains(alg)) {
+                    return "algorithm " + alg + " does not fit the registered key";
+                }
+                if (clientKey.getKeyID() != null && !clientKey.getKeyID().equals(jwt.getHeader().getKeyID())) {
+                    return "kid is not the registered key's";
+                }
+                verifier = clientKey instanceof RSAKey rsa ? new com.nimbusds.jose.crypto.RSASSAVerifier(rsa)
+                        : new com.nimbusds.jose.crypto.ECDSAVerifier((com.nimbusds.jose.jwk.ECKey) clientKey);
+            } else {
+                if (!JWSAlgorithm.HS256.equals(alg) || clientSecret == null) {
+                    return "client_secret_jwt needs HS256 and a registered secret";
+                }
+                verifier = new com.nimbusds.jose.crypto.MACVerifier(clientSecret.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!jwt.verify(verifier)) {
+                return "bad signature";
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date now = new Date();
+            if (claims.getIssuer() == null || !claims.getIssuer().equals(claims.getSubject())) {
+                return "iss and sub are not both the client id";
+            }
+            if (params.get("client_id") != null && !params.get("client_id").equals(claims.getIssuer())) {
+                return "client_id is not the assertion's iss";
+            }
+            if (claims.getAudience() == null || !claims.getAudience().equals(List.of(base))) {
+                return "aud is not the issuer " + base;
+            }
+            if (claims.getExpirationTime() == null || !claims.getExpirationTime().after(now)) {
+                return "expired";
+            }
+            if (claims.getIssueTime() != null && claims.getIssueTime().getTime() > now.getTime() + 5_000) {
+                return "iat in the future";
+            }
+            if (claims.getJWTID() == null) {
+                return "no jti";
+            }
+            if (refuseAssertionsAsReplayed || !assertionIds.add(claims.getJWTID())) {
+                return "jti already used";
+            }
+            return null;
+        } catch (java.text.ParseException | JOSEException e) {
+            return "not a signed JWT";
+        }
+    }
+
     private boolean clientAuthenticated(Recorded request, Map<String, String> form, String clientId) {
+        if (clientKey != null || clientSecretJwt) { // checked by assertionAccepted; the client is the code's
+            return clientId.equals(form.get("client_id"));
+        }
         if (clientSecret == null) {
             return clientId.equals(form.get("client_id"));
         }
