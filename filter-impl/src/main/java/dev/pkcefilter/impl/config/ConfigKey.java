@@ -44,7 +44,8 @@ public enum ConfigKey {
     ROLES_SOURCE("pkce.roles-source", "rolesSource"),
     USERINFO_CLAIMS("pkce.userinfo-claims", "userinfoClaims"),
     CONTAINER_SECURITY("pkce.container-security", "containerSecurity"),
-    CLIENTS("pkce.clients", "clients");
+    CLIENTS("pkce.clients", "clients"),
+    PAR("pkce.par", "par");
 
     private final String key;
     private final String attribute;

@@ -54,7 +54,8 @@ class ConfigKeyTest {
                 "pkce.roles-source PKCE_ROLES_SOURCE rolesSource",
                 "pkce.userinfo-claims PKCE_USERINFO_CLAIMS userinfoClaims",
                 "pkce.container-security PKCE_CONTAINER_SECURITY containerSecurity",
-                "pkce.clients PKCE_CLIENTS clients"), names);
+                "pkce.clients PKCE_CLIENTS clients",
+                "pkce.par PKCE_PAR par"), names);
     }
 
     @Test

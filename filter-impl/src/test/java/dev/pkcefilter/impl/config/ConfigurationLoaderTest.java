@@ -492,7 +492,7 @@ class ConfigurationLoaderTest {
 
         String message = sources.failure();
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (29 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (30 problems):\n"), message); // 29 + pkce.par
         assertFalse(message.contains(secret), message);
     }
 
