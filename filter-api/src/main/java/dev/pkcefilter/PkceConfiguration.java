@@ -212,6 +212,13 @@ public @interface PkceConfiguration {
      */
     String clientAssertionAudience() default "";
 
+    /**
+     * @return {@code pkce.par}: pushed authorization requests (RFC 9126): {@code auto} (the default: when the
+     *         server's metadata has {@code require_pushed_authorization_requests: true}), {@code always} (whenever
+     *         the metadata names a {@code pushed_authorization_request_endpoint}) or {@code never}
+     */
+    String par() default "";
+
     /** Holds the annotations of a class that configures several clients. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

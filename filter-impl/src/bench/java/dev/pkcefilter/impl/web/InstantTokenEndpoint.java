@@ -28,32 +28,45 @@ import javax.net.ssl.SSLSession;
  * (and the issuer's keys for a path ending in {@code /jwks})
  * fed through the caller's own body subscriber: the callback benchmark then measures pkce-filter's work around
  * the token request (building it, reading and storing the answer) without any network or server time.
+ * {@link #answering} answers each request as a function of its URI says, with a status of its own (a discovery
+ * document, a PAR endpoint's 201).
  */
 final class InstantTokenEndpoint extends HttpClient {
 
     private static final HttpHeaders JSON = HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
             (name, value) -> true);
 
-    private final byte[] body;
-    /** The answer to a request whose path ends in {@code /jwks}: the issuer's keys. */
-    private final byte[] jwks;
+    /** An answer: its status and JSON body. */
+    record Reply(int status, String body) {
+    }
+
+    private final java.util.function.Function<URI, Reply> replies;
 
     InstantTokenEndpoint(String body) {
         this(body, "{\"keys\":[]}");
     }
 
     InstantTokenEndpoint(String body, String jwks) {
-        this.body = body.getBytes(StandardCharsets.UTF_8);
-        this.jwks = jwks.getBytes(StandardCharsets.UTF_8);
+        this(uri -> new Reply(200, uri.getPath().endsWith("/jwks") ? jwks : body));
+    }
+
+    private InstantTokenEndpoint(java.util.function.Function<URI, Reply> replies) {
+        this.replies = replies;
+    }
+
+    /** @return a client whose every request is answered at once as {@code replies} says for its URI */
+    static InstantTokenEndpoint answering(java.util.function.Function<URI, Reply> replies) {
+        return new InstantTokenEndpoint(replies);
     }
 
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
                                                             HttpResponse.BodyHandler<T> handler) {
+        Reply reply = replies.apply(request.uri());
         HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
             @Override
             public int statusCode() {
-                return 200;
+                return reply.status();
             }
 
             @Override
@@ -75,10 +88,10 @@ final class InstantTokenEndpoint extends HttpClient {
             public void cancel() {
             }
         });
-        subscriber.onNext(List.of(ByteBuffer.wrap(request.uri().getPath().endsWith("/jwks") ? jwks : body)));
+        subscriber.onNext(List.of(ByteBuffer.wrap(reply.body().getBytes(StandardCharsets.UTF_8))));
         subscriber.onComplete();
         T value = subscriber.getBody().toCompletableFuture().join();
-        return CompletableFuture.completedFuture(new Answer<>(request, value));
+        return CompletableFuture.completedFuture(new Answer<>(request, value, reply.status()));
     }
 
     @Override
@@ -137,11 +150,7 @@ final class InstantTokenEndpoint extends HttpClient {
         return Optional.empty();
     }
 
-    private record Answer<T>(HttpRequest request, T body) implements HttpResponse<T> {
-        @Override
-        public int statusCode() {
-            return 200;
-        }
+    private record Answer<T>(HttpRequest request, T body, int statusCode) implements HttpResponse<T> {
 
         @Override
         public Optional<HttpResponse<T>> previousResponse() {

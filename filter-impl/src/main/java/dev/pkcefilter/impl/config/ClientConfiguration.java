@@ -15,6 +15,7 @@ import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.ClientKey;
 import dev.pkcefilter.impl.protocol.ClientSecret;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestMode;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
@@ -61,10 +62,20 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param endSessionEndpoint set explicitly, else discovered
      * @param allowInsecureHttp whether {@code http} to a host that is not loopback is allowed (warned at every start)
      * @param jwksUri the issuer's signing keys, set explicitly, else discovered
+     * @param par when a login pushes its authorization request (RFC 9126, {@code pkce.par})
      */
     public record Server(Optional<URI> issuer, Optional<URI> authorizationEndpoint, Optional<URI> tokenEndpoint,
                          Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
-                         boolean allowInsecureHttp, Optional<URI> jwksUri) {
+                         boolean allowInsecureHttp, Optional<URI> jwksUri, PushedAuthorizationRequestMode par) {
+
+        /** A server whose logins push their requests only when its metadata requires it ({@code pkce.par=auto}). */
+        public Server(Optional<URI> issuer, Optional<URI> authorizationEndpoint, Optional<URI> tokenEndpoint,
+                      Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
+                      boolean allowInsecureHttp, Optional<URI> jwksUri) {
+            this(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
+                    allowInsecureHttp, jwksUri, PushedAuthorizationRequestMode.AUTO);
+        }
+
         public Server {
             Objects.requireNonNull(issuer, "issuer");
             Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
@@ -72,6 +83,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
             Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
             Objects.requireNonNull(jwksUri, "jwksUri");
+            Objects.requireNonNull(par, "par");
         }
     }
 
@@ -236,6 +248,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private RolesSource rolesSource = RolesSource.ID_TOKEN;
         private boolean userinfoClaims;
         private boolean containerSecurity;
+        private PushedAuthorizationRequestMode par = PushedAuthorizationRequestMode.AUTO;
 
         private Builder() {
         }
@@ -432,6 +445,11 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder par(PushedAuthorizationRequestMode value) {
+            par = value;
+            return this;
+        }
+
         /**
          * @throws NullPointerException without a client id
          * @throws IllegalArgumentException for a JWT method whose assertions are for the issuer, without an issuer
@@ -446,7 +464,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
                     : Optional.empty();
             return new ClientConfiguration(
                     new Server(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
-                            allowInsecureHttp, jwksUri),
+                            allowInsecureHttp, jwksUri, par),
                     new Client(clientId, clientSecret, auth, scope, audience, authorizeParams, tokenRequestFormat,
                             acceptedTokenTypes, apiOrigins, clientKey, assertionAudience),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),

@@ -50,7 +50,8 @@ public enum ConfigKey {
     CLIENT_KEY_ALIAS("pkce.client-key-alias", "clientKeyAlias"),
     CLIENT_KEY_ID("pkce.client-key-id", "clientKeyId"),
     CLIENT_KEY_ALGORITHM("pkce.client-key-algorithm", "clientKeyAlgorithm"),
-    CLIENT_ASSERTION_AUDIENCE("pkce.client-assertion-audience", "clientAssertionAudience");
+    CLIENT_ASSERTION_AUDIENCE("pkce.client-assertion-audience", "clientAssertionAudience"),
+    PAR("pkce.par", "par");
 
     private final String key;
     private final String attribute;

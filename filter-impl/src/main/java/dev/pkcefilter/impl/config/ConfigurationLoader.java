@@ -28,6 +28,7 @@ import dev.pkcefilter.impl.protocol.ClientAssertion;
 import dev.pkcefilter.impl.protocol.ClientAssertionAudience;
 import dev.pkcefilter.impl.protocol.ClientAuthMethod;
 import dev.pkcefilter.impl.protocol.ClientKey;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestMode;
 import dev.pkcefilter.impl.protocol.TokenRequestFormat;
 
 /**
@@ -259,6 +260,7 @@ public final class ConfigurationLoader {
                                 .filter(r -> r.name().equalsIgnoreCase(v)).findFirst(), "id_token or access_token");
         boolean userinfoClaims = flag(ConfigKey.USERINFO_CLAIMS);
         boolean containerSecurity = signIn && flag(ConfigKey.CONTAINER_SECURITY);
+        PushedAuthorizationRequestMode par = par(issuer, authorizationEndpoint, tokenEndpoint);
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (problems.size() > problemsBefore) {
@@ -279,6 +281,7 @@ public final class ConfigurationLoader {
                 .principalClaim(principalClaim).rolesClaim(rolesClaim).rolesSource(rolesSource)
                 .userinfoClaims(userinfoClaims)
                 .containerSecurity(containerSecurity)
+                .par(par)
                 .build();
     }
 
@@ -484,6 +487,27 @@ public final class ConfigurationLoader {
                     }
                     return List.copyOf(origins);
                 });
+    }
+
+    /**
+     * {@code pkce.par} (RFC 9126): the PAR endpoint is only ever discovered ({@code pushed_authorization_request_endpoint},
+     * §5), so {@code always} needs an issuer whose metadata is read, not both endpoints set explicitly (which skips
+     * discovery).
+     */
+    private PushedAuthorizationRequestMode par(Optional<URI> issuer, Optional<URI> authorizationEndpoint,
+                                               Optional<URI> tokenEndpoint) {
+        PushedAuthorizationRequestMode mode = parse(ConfigKey.PAR, PushedAuthorizationRequestMode.AUTO,
+                PushedAuthorizationRequestMode::parse, PushedAuthorizationRequestMode.allowed());
+        if (mode == PushedAuthorizationRequestMode.ALWAYS && !hasUrlProblem(ConfigKey.ISSUER,
+                ConfigKey.AUTHORIZATION_ENDPOINT, ConfigKey.TOKEN_ENDPOINT)
+                && (issuer.isEmpty() || (authorizationEndpoint.isPresent() && tokenEndpoint.isPresent()))) {
+            problems.add(k(ConfigKey.PAR) + " is always, but the pushed authorization request endpoint is read from"
+                    + " the server's metadata, which is not fetched " + (issuer.isEmpty() ? "without "
+                    + k(ConfigKey.ISSUER) : "when both " + k(ConfigKey.AUTHORIZATION_ENDPOINT) + " and "
+                    + k(ConfigKey.TOKEN_ENDPOINT) + " are set") + ": set " + k(ConfigKey.ISSUER)
+                    + " and leave the endpoints to discovery, or use auto");
+        }
+        return mode;
     }
 
     private <T> T parse(ConfigKey key, T fallback, Function<String, Optional<T>> parser, String allowed) {

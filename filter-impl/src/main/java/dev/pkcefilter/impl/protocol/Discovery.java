@@ -133,6 +133,8 @@ public final class Discovery {
         Optional<URI> userinfo = Optional.ofNullable(endpoint(json, "userinfo_endpoint", false, problems, plain,
                 issuer));
         Optional<URI> jwks = Optional.ofNullable(endpoint(json, "jwks_uri", false, problems, plain, issuer));
+        Optional<URI> par = Optional.ofNullable(endpoint(json, "pushed_authorization_request_endpoint", false,
+                problems, plain, issuer)); // RFC 9126 §5
         if (!plain.isEmpty() && !allowInsecureHttp) {
             plain.forEach((name, uri) -> problems.add("has " + name + " " + HttpUrls.forLog(uri) + ", which is not"
                     + " https"));
@@ -159,8 +161,10 @@ public final class Discovery {
             }
         }
         boolean issSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
+        // RFC 9126 §5: a JSON boolean, false when absent
+        boolean parRequired = Boolean.TRUE.equals(json.get("require_pushed_authorization_requests"));
         return new ProviderMetadata(Optional.of(issuer), authorization, token, revocation, endSession, userinfo,
-                issSupported, methods, jwks);
+                issSupported, methods, jwks, par, parRequired);
     }
 
     /**

@@ -18,11 +18,26 @@ import java.util.Optional;
  * @param issParameterSupported whether the server sends {@code iss} on the callback (RFC 9207 §3)
  * @param codeChallengeMethods the PKCE methods the server lists, empty when it lists none
  * @param jwksUri the issuer's signing keys (RFC 8414 §2 {@code jwks_uri}), for ID token signatures
+ * @param pushedAuthorizationRequestEndpoint where authorization requests are pushed (RFC 9126 §5
+ *        {@code pushed_authorization_request_endpoint})
+ * @param requirePushedAuthorizationRequests whether the server accepts authorization requests only through that
+ *        endpoint (RFC 9126 §5 {@code require_pushed_authorization_requests})
  */
 public record ProviderMetadata(Optional<URI> issuer, URI authorizationEndpoint, URI tokenEndpoint,
                                Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
                                Optional<URI> userinfoEndpoint, boolean issParameterSupported,
-                               List<String> codeChallengeMethods, Optional<URI> jwksUri) {
+                               List<String> codeChallengeMethods, Optional<URI> jwksUri,
+                               Optional<URI> pushedAuthorizationRequestEndpoint,
+                               boolean requirePushedAuthorizationRequests) {
+
+    /** Metadata without a pushed authorization request endpoint. */
+    public ProviderMetadata(Optional<URI> issuer, URI authorizationEndpoint, URI tokenEndpoint,
+                            Optional<URI> revocationEndpoint, Optional<URI> endSessionEndpoint,
+                            Optional<URI> userinfoEndpoint, boolean issParameterSupported,
+                            List<String> codeChallengeMethods, Optional<URI> jwksUri) {
+        this(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint, userinfoEndpoint,
+                issParameterSupported, codeChallengeMethods, jwksUri, Optional.empty(), false);
+    }
 
     public ProviderMetadata {
         Objects.requireNonNull(issuer, "issuer");
@@ -33,5 +48,6 @@ public record ProviderMetadata(Optional<URI> issuer, URI authorizationEndpoint, 
         Objects.requireNonNull(userinfoEndpoint, "userinfoEndpoint");
         codeChallengeMethods = List.copyOf(codeChallengeMethods);
         Objects.requireNonNull(jwksUri, "jwksUri");
+        Objects.requireNonNull(pushedAuthorizationRequestEndpoint, "pushedAuthorizationRequestEndpoint");
     }
 }

@@ -96,7 +96,8 @@ public final class Endpoints {
                         server.revocationEndpoint().or(found::revocationEndpoint),
                         server.endSessionEndpoint().or(found::endSessionEndpoint),
                         found.userinfoEndpoint(), found.issParameterSupported(), found.codeChallengeMethods(),
-                        server.jwksUri().or(found::jwksUri));
+                        server.jwksUri().or(found::jwksUri), found.pushedAuthorizationRequestEndpoint(),
+                        found.requirePushedAuthorizationRequests());
                 return metadata;
             } catch (Discovery.DiscoveryException e) {
                 if (backOff) {

@@ -11,12 +11,21 @@ import java.util.Optional;
 import java.security.SecureRandom;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
+import dev.pkcefilter.impl.config.ConfigKey;
+import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequest;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestClient;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestException;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestMode;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationResponse;
+import dev.pkcefilter.impl.protocol.RemoteText;
 import dev.pkcefilter.impl.protocol.State;
+import dev.pkcefilter.impl.protocol.TokenEndpointException;
 import dev.pkcefilter.impl.session.PendingLogin;
 import dev.pkcefilter.impl.session.SessionStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +39,12 @@ import jakarta.servlet.http.HttpSession;
  * completes ({@link dev.pkcefilter.impl.session.SessionStore#markPreLogin}), and the return path it keeps is at most
  * {@value ReturnPath#MAX_LENGTH} characters ({@link ReturnPath}): cookieless navigations cannot fill the server's
  * memory with long-lived sessions.
+ *
+ * <p>With pushed authorization requests ({@code pkce.par}, RFC 9126) the parameters go to the server's PAR endpoint
+ * first, with the client's authentication, and the redirect carries only {@code client_id} and the
+ * {@code request_uri} it answered (§4). A push that fails is a 502 page (504 when it timed out), a
+ * {@code LoginFailed} event and a WARNING without secrets, and nothing is stored: no session is made and no
+ * pending login kept, so no callback can ever use it.
  */
 final class LoginStarter {
 
@@ -43,14 +58,24 @@ final class LoginStarter {
     private final SessionStore store;
     private final SecureRandom random;
     private final Clock clock;
+    private final PushedAuthorizationRequestClient pushClient;
+    private final PkceEvents events;
+    /** {@code pkce.par} as this client's key is named ({@code pkce.<name>.par} for a further client), for messages. */
+    private final String parKey;
 
-    LoginStarter(ClientConfiguration config, Endpoints endpoints, SessionStore store, SecureRandom random,
-                 Clock clock) {
+    /**
+     * @param name a further client's name, or empty for the default client
+     */
+    LoginStarter(Optional<String> name, ClientConfiguration config, Endpoints endpoints, SessionStore store,
+                 SecureRandom random, Clock clock, PushedAuthorizationRequestClient pushClient, PkceEvents events) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.store = Objects.requireNonNull(store, "store");
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.pushClient = Objects.requireNonNull(pushClient, "pushClient");
+        this.events = Objects.requireNonNull(events, "events");
+        this.parKey = ConfigKey.PAR.key(name.orElse(null));
     }
 
     void unauthenticated(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -88,23 +113,82 @@ final class LoginStarter {
                     "The request's host name is not valid.", null, request.getContextPath() + "/");
             return;
         }
+        ClientConfiguration.Client client = config.client();
+        Optional<Nonce> nonce = AuthorizationRequest.isOpenId(client.scope()) ? Optional.of(Nonce.generate(random))
+                : Optional.empty();
+        AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
+                redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
+                nonce);
+        String location;
+        if (config.server().par().pushes(metadata)) {
+            Optional<String> pushed = push(request, response, metadata, authorization);
+            if (pushed.isEmpty()) {
+                return; // the page is written; nothing was stored
+            }
+            location = pushed.get();
+        } else {
+            location = authorization.toUrl();
+        }
+
         Instant now = clock.instant();
         HttpSession session = request.getSession(false);
         if (session == null) { // made for this login alone: it lives for the login timeout until sign-in completes
             session = request.getSession(true);
             store.markPreLogin(session);
         }
-        ClientConfiguration.Client client = config.client();
-        Optional<Nonce> nonce = AuthorizationRequest.isOpenId(client.scope()) ? Optional.of(Nonce.generate(random))
-                : Optional.empty();
         store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri, returnPath, now,
                 nonce.orElse(null)), now);
-
-        AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
-                redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
-                nonce);
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
-        Responses.redirect(response, authorization.toUrl());
+        Responses.redirect(response, location);
+    }
+
+    /**
+     * Pushes the authorization request (RFC 9126 §2.1) with the client's authentication, as the token request
+     * authenticates it.
+     *
+     * @return the URL of the redirect, with {@code client_id} and {@code request_uri} only (§4); empty when the
+     *         push failed and its page is written
+     */
+    private Optional<String> push(HttpServletRequest request, HttpServletResponse response,
+                                  ProviderMetadata metadata, AuthorizationRequest authorization) throws IOException {
+        String home = request.getContextPath() + "/";
+        if (metadata.pushedAuthorizationRequestEndpoint().isEmpty()) {
+            String server = metadata.issuer().map(Object::toString).orElse("the authorization server");
+            LOG.log(Level.WARNING, config.server().par() == PushedAuthorizationRequestMode.ALWAYS
+                    ? parKey + " is always, but the metadata of " + server + " names no"
+                    + " pushed_authorization_request_endpoint (RFC 9126 §5): no login can start. Enable pushed"
+                    + " authorization requests at the server, or set " + parKey + " to auto or never."
+                    : "The metadata of " + server + " has require_pushed_authorization_requests but names no"
+                    + " pushed_authorization_request_endpoint (RFC 9126 §5): no login can start (" + parKey
+                    + " is auto). Fix the server's metadata, or set " + parKey + "=never to try without.");
+            fail(response, 502, "The authorization server does not take pushed sign-in requests, which this"
+                    + " application is configured to send.", null, home, Optional.empty(), Optional.empty());
+            return Optional.empty();
+        }
+        PushedAuthorizationRequest push = new PushedAuthorizationRequest(
+                metadata.pushedAuthorizationRequestEndpoint().get(), authorization, config.client().authentication());
+        PushedAuthorizationResponse pushed;
+        try {
+            pushed = pushClient.push(push);
+        } catch (PushedAuthorizationRequestException e) {
+            LOG.log(Level.WARNING, e.logLine() + "; the login is not started");
+            boolean timeout = e.failure() == TokenEndpointException.Failure.TIMEOUT;
+            fail(response, timeout ? 504 : 502, timeout ? "The authorization server did not answer in time."
+                    : "The authorization server did not accept this application's sign-in request.",
+                    e.error().map(c -> RemoteText.clean(c, 300) + e.errorDescription()
+                            .map(d -> ": " + RemoteText.clean(d, 300)).orElse("")).orElse(null), home, e.error(),
+                    e.errorDescription());
+            return Optional.empty();
+        }
+        LOG.log(Level.DEBUG, () -> "Pushed the authorization request: " + push + ", " + pushed);
+        return Optional.of(push.authorizationUrl(pushed));
+    }
+
+    private void fail(HttpServletResponse response, int status, String message, String detail, String againHref,
+                      Optional<String> error, Optional<String> description) throws IOException {
+        String title = "Sign-in could not be started";
+        Responses.errorPage(response, status, title, message, detail, againHref);
+        events.loginFailed(status, error, description, title);
     }
 
     /**

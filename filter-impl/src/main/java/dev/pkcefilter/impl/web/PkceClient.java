@@ -19,6 +19,7 @@ import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.Discovery;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestClient;
 import dev.pkcefilter.impl.protocol.RevocationClient;
 import dev.pkcefilter.impl.protocol.RevocationRequest;
 import dev.pkcefilter.impl.protocol.RevocationRequest.TokenTypeHint;
@@ -83,7 +84,8 @@ public final class PkceClient {
         this.refresher = new TokenRefresher(new RefreshExchange(endpoints::get, tokenClient, validator,
                 registered.authentication(), registered.audience(), clock), store, events, clock,
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
-        this.loginStarter = new LoginStarter(config, endpoints, store, random, clock);
+        this.loginStarter = new LoginStarter(name, config, endpoints, store, random, clock,
+                new PushedAuthorizationRequestClient(bounded, jsonb), events);
         this.callbackHandler = new CallbackHandler(name, config, endpoints, store, tokenClient,
                 new LoginIdentity(validator, new UserinfoClient(bounded, jsonb), config),
                 new SignInSession(store, jsonb), events, clock);

@@ -60,7 +60,8 @@ class ConfigKeyTest {
                 "pkce.client-key-alias PKCE_CLIENT_KEY_ALIAS clientKeyAlias",
                 "pkce.client-key-id PKCE_CLIENT_KEY_ID clientKeyId",
                 "pkce.client-key-algorithm PKCE_CLIENT_KEY_ALGORITHM clientKeyAlgorithm",
-                "pkce.client-assertion-audience PKCE_CLIENT_ASSERTION_AUDIENCE clientAssertionAudience"), names);
+                "pkce.client-assertion-audience PKCE_CLIENT_ASSERTION_AUDIENCE clientAssertionAudience",
+                "pkce.par PKCE_PAR par"), names);
     }
 
     @Test

@@ -495,7 +495,7 @@ class ConfigurationLoaderTest {
         String message = sources.failure();
         assertFalse(message.contains("KeyPass-456"), message);
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (32 problems):\n"), message);
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (33 problems):\n"), message); // 32 + pkce.par
         assertFalse(message.contains(secret), message);
     }
 

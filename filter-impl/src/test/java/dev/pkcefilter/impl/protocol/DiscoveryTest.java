@@ -295,6 +295,52 @@ class DiscoveryTest {
     }
 
     @Test
+    void readsThePushedAuthorizationRequestEndpointAndWhetherItIsRequired() {
+        server.on(OIDC_PATH, json(200, document(issuer.toString(), endpoints(),
+                "\"pushed_authorization_request_endpoint\":\"" + issuer + "/par\"",
+                "\"require_pushed_authorization_requests\":true")));
+
+        ProviderMetadata metadata = discovery().discover(issuer);
+
+        assertEquals(Optional.of(URI.create(issuer + "/par")), metadata.pushedAuthorizationRequestEndpoint());
+        assertTrue(metadata.requirePushedAuthorizationRequests());
+    }
+
+    @Test
+    void requiresPushedRequestsOnlyForTheJsonTrue() {
+        server.on(OIDC_PATH, json(200, document(issuer.toString(), endpoints(),
+                "\"pushed_authorization_request_endpoint\":\"" + issuer + "/par\"",
+                "\"require_pushed_authorization_requests\":\"true\"")));
+
+        ProviderMetadata metadata = discovery().discover(issuer);
+
+        assertFalse(metadata.requirePushedAuthorizationRequests(), "RFC 9126 §5: a boolean; absent or other is false");
+        assertEquals(Optional.of(URI.create(issuer + "/par")), metadata.pushedAuthorizationRequestEndpoint());
+    }
+
+    @Test
+    void holdsThePushedAuthorizationRequestEndpointToTheTlsRule() {
+        URI https = URI.create("https://login.example.com/realms/x");
+
+        DiscoveryException e = assertThrows(DiscoveryException.class, () -> discovery().parse(https,
+                URI.create(https + "/.well-known/openid-configuration"), document(https.toString(),
+                        "\"authorization_endpoint\":\"https://login.example.com/auth\"",
+                        "\"token_endpoint\":\"https://login.example.com/token\"",
+                        "\"pushed_authorization_request_endpoint\":\"http://login.example.com/par\"")));
+
+        assertEquals("Discovery of " + https + " failed: " + https + "/.well-known/openid-configuration has"
+                + " pushed_authorization_request_endpoint http://login.example.com/par, which is not https"
+                + CLEAR_TEXT, e.getMessage());
+        DiscoveryException notUrl = assertThrows(DiscoveryException.class, () -> discovery().parse(https,
+                URI.create(https + "/.well-known/openid-configuration"), document(https.toString(),
+                        "\"authorization_endpoint\":\"https://login.example.com/auth\"",
+                        "\"token_endpoint\":\"https://login.example.com/token\"",
+                        "\"pushed_authorization_request_endpoint\":\"urn:par\"")));
+        assertTrue(notUrl.getMessage().contains("has pushed_authorization_request_endpoint that is not an absolute"
+                + " http(s) URL"), notUrl.getMessage());
+    }
+
+    @Test
     void refusesHttpEndpointsUnderAnHttpsIssuerEvenOnLoopback() {
         URI https = URI.create("https://login.example.com/realms/x");
 

@@ -60,6 +60,14 @@ import com.sun.net.httpserver.HttpServer;
  * {@code preferred_username} and, for users given roles ({@link #grantRoles}), Keycloak's
  * {@code realm_access.roles}. {@link #forgeIdTokens} makes it issue each kind of bad ID token instead,
  * {@link #rotateKeys()} changes its signing key, and {@link #answerJwksWith} takes its key set down.
+ *
+ * <p>It takes pushed authorization requests (RFC 9126) at {@code /par}, published in its discovery document as
+ * {@code pushed_authorization_request_endpoint}: it checks the client's authentication as {@code /token} does and
+ * answers 201 with a {@code request_uri} that {@code /authorize} takes once, within {@link #parRequestsExpireIn}
+ * seconds, using the pushed parameters as if they had been in the URL (§4). With {@link #requirePar} its metadata says
+ * {@code require_pushed_authorization_requests} and {@code /authorize} refuses a request without a
+ * {@code request_uri} (as Keycloak's FAPI 2.0 policies do: an {@code invalid_request} error to the redirect URI).
+ * {@link #answerParWith} and {@link #parTakes} make the PAR endpoint fail or slow.
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
 
@@ -176,6 +184,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public record Revocation(String token, String hint, boolean wasLive, String clientId) {
     }
 
+    /** A pushed request: its parameters, for whom, until when. */
+    private record PushedRequest(Map<String, String> parameters, String clientId, Instant expiresAt) {
+    }
+
     private record IssuedCode(String clientId, String redirectUri, String challenge, String nonce, Grant grant) {
     }
 
@@ -243,6 +255,17 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private volatile String lifetimeMember = "expires_in";
     /** Whether authorization responses carry {@code iss} (RFC 9207 §2). */
     private volatile boolean sendIss;
+    /** Whether authorization requests must be pushed (RFC 9126 §5 {@code require_pushed_authorization_requests}). */
+    private volatile boolean requirePar;
+    /** The request_uri values issued and not yet used, each with its pushed request. */
+    private final Map<String, PushedRequest> pushed = new ConcurrentHashMap<>();
+    /** The lifetime of a request_uri, in seconds. */
+    private volatile int parExpiresIn = 60;
+    /** When set, the PAR endpoint answers this status with {@link #parBody} instead of a request_uri. */
+    private volatile int parStatus;
+    private volatile String parBody;
+    /** How long the PAR endpoint takes to answer, in milliseconds. */
+    private volatile long parDelayMillis;
 
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
     private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
@@ -281,6 +304,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         http.createContext("/.well-known/openid-configuration", this::discovery);
         http.createContext("/authorize", this::authorize);
         http.createContext("/token", this::token);
+        http.createContext("/par", this::par);
         http.createContext("/userinfo", this::userinfo);
         http.createContext("/revoke", this::revoke);
         http.createContext("/end-session", this::endSession);
@@ -444,6 +468,39 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether authorization requests must be pushed (RFC 9126 §5): the metadata says
+     * {@code require_pushed_authorization_requests: true}, and {@code /authorize} refuses a request without a
+     * {@code request_uri} with {@code error=invalid_request} to its redirect URI. Default no; kept across
+     * {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer requirePar(boolean requirePar) {
+        this.requirePar = requirePar;
+        return this;
+    }
+
+    /**
+     * The PAR endpoint answers this status and body (as JSON when it starts with <code>{</code>, else as HTML)
+     * instead of a request_uri; status 0: a request_uri (the default). Reset by {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer answerParWith(int status, String body) {
+        this.parStatus = status;
+        this.parBody = body;
+        return this;
+    }
+
+    /** How long the PAR endpoint takes to answer, in milliseconds (default 0). Reset by {@link #reset()}. @return this server */
+    public FakeAuthorizationServer parTakes(long millis) {
+        this.parDelayMillis = millis;
+        return this;
+    }
+
+    /** The lifetime of the request_uri values it issues, in seconds (default 60). Reset by {@link #reset()}. @return this server */
+    public FakeAuthorizationServer parRequestsExpireIn(int seconds) {
+        this.parExpiresIn = seconds;
+        return this;
+    }
+
     /** How long a refresh grant takes to answer, in milliseconds, so that concurrent requests pile up behind it. @return this server */
     public FakeAuthorizationServer refreshesTake(long refreshDelayMillis) {
         this.refreshDelayMillis = refreshDelayMillis;
@@ -600,6 +657,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         discoveryDocument = null;
         refuseAssertionsAsReplayed = false;
         refusedAssertions.clear();
+        parStatus = 0;
+        parBody = null;
+        parDelayMillis = 0;
+        parExpiresIn = 60;
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
@@ -614,8 +675,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                  "userinfo_endpoint":"%1$s/userinfo","code_challenge_methods_supported":["S256"],
                  "revocation_endpoint":"%1$s/revoke","end_session_endpoint":"%1$s/end-session",
                  "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
-                 "id_token_signing_alg_values_supported":["RS256"]}
-                """.formatted(base));
+                 "id_token_signing_alg_values_supported":["RS256"],
+                 "pushed_authorization_request_endpoint":"%1$s/par"%2$s}
+                """.formatted(base, requirePar ? ",\"require_pushed_authorization_requests\":true" : ""));
     }
 
     /** The public keys (RFC 7517 §5), or an HTML error page when {@link #answerJwksWith} says so. */
@@ -630,9 +692,93 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         send(exchange, 200, "application/json", new JWKSet(List.<JWK>copyOf(publishedKeys)).toString(true));
     }
 
+    /**
+     * The PAR endpoint (RFC 9126 §2): the client authenticated as at {@code /token}, the parameters those of a code
+     * flow request with PKCE and no {@code request_uri} (§2.1), then 201 with a one-time {@code request_uri} (§2.2);
+     * or the fault {@link #answerParWith} sets.
+     */
+    private void par(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Recorded request = record(exchange, body);
+        sleep(parDelayMillis);
+        if (parStatus != 0) {
+            send(exchange, parStatus, parBody.startsWith("{") ? "application/json" : "text/html", parBody);
+            return;
+        }
+        if (!"POST".equals(request.method())) {
+            send(exchange, 405, "application/json", "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        Map<String, String> form = request.form();
+        String clientId = basicClientId(request);
+        if (clientId == null) {
+            clientId = form.get("client_id");
+        }
+        if (clientId == null || !clientAuthenticated(request, form, clientId)) {
+            send(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        String problem = form.containsKey("request_uri") ? "request_uri must not be pushed"
+                : !clientId.equals(form.get("client_id")) ? "client_id differs from the authenticated client"
+                : authorizationProblem(form);
+        if (problem != null) {
+            send(exchange, 400, "application/json",
+                    "{\"error\":\"invalid_request\",\"error_description\":\"" + problem + "\"}");
+            return;
+        }
+        String requestUri = "urn:ietf:params:oauth:request_uri:" + UUID.randomUUID();
+        secrets.add(requestUri);
+        Map<String, String> parameters = new LinkedHashMap<>(form);
+        parameters.remove("client_secret");
+        pushed.put(requestUri, new PushedRequest(parameters, clientId, Instant.now().plusSeconds(parExpiresIn)));
+        send(exchange, 201, "application/json",
+                "{\"request_uri\":\"" + requestUri + "\",\"expires_in\":" + parExpiresIn + "}");
+    }
+
+    /** @return the client id of an {@code Authorization: Basic} header, or {@code null} */
+    private static String basicClientId(Recorded request) {
+        String basic = request.header("Authorization");
+        if (basic == null || !basic.startsWith("Basic ")) {
+            return null;
+        }
+        String decoded = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+    }
+
+    /** @return what is missing from a code flow request with PKCE S256, or {@code null} */
+    private static String authorizationProblem(Map<String, String> q) {
+        return q.get("redirect_uri") == null ? "redirect_uri is missing"
+                : !"code".equals(q.get("response_type")) ? "response_type is not code"
+                : q.get("client_id") == null ? "client_id is missing"
+                : !"S256".equals(q.get("code_challenge_method")) || q.get("code_challenge") == null
+                        ? "PKCE S256 is missing" : null;
+    }
+
     private void authorize(HttpExchange exchange) throws IOException {
         Recorded request = record(exchange, "");
         Map<String, String> q = request.queryParameters();
+        if (q.containsKey("request_uri")) { // RFC 9126 §4: the pushed parameters, as if they were in the URL
+            PushedRequest push = pushed.remove(q.get("request_uri")); // one use
+            if (push == null || push.expiresAt().isBefore(Instant.now())
+                    || !push.clientId().equals(q.get("client_id"))) {
+                send(exchange, 400, "text/plain", "invalid_request_uri: " + (push == null ? "unknown or used"
+                        : push.expiresAt().isBefore(Instant.now()) ? "expired" : "another client's"));
+                return;
+            }
+            q = push.parameters();
+        } else if (requirePar) {
+            if (q.get("redirect_uri") == null || q.get("state") == null) {
+                send(exchange, 400, "text/plain", "invalid_request: pushed authorization request required");
+                return;
+            }
+            String target = q.get("redirect_uri") + "?error=invalid_request&error_description="
+                    + enc("Pushed authorization request required") + "&state=" + enc(q.get("state"))
+                    + (sendIss ? "&iss=" + enc(base) : "");
+            exchange.getResponseHeaders().set("Location", target);
+            send(exchange, 302, "text/plain", "");
+            return;
+        }
         String redirectUri = q.get("redirect_uri");
         String state = q.get("state");
         if (redirectUri == null || !"code".equals(q.get("response_type")) || q.get("client_id") == null
