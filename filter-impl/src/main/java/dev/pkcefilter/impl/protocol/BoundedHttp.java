@@ -3,6 +3,7 @@ package dev.pkcefilter.impl.protocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,6 +45,31 @@ public final class BoundedHttp {
     }
 
     /** @return the timeout of every exchange */
+    /**
+     * A back-channel POST to the authorization server (token, revocation, pushed authorization requests), bounded by
+     * the timeout, asking for JSON.
+     *
+     * @param endpoint where it goes
+     * @param contentType the body's type
+     * @param body the body
+     * @param authorization the {@code Authorization} header, if the client authentication has one
+     * @return the request
+     */
+    public HttpRequest post(URI endpoint, String contentType, String body, Optional<String> authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        authorization.ifPresent(h -> builder.header("Authorization", h));
+        return builder.build();
+    }
+
+    /** {@link #post} of a form body (RFC 6749 Appendix B). */
+    public HttpRequest postForm(URI endpoint, Map<String, String> parameters, Optional<String> authorization) {
+        return post(endpoint, "application/x-www-form-urlencoded", FormEncoding.encode(parameters), authorization);
+    }
+
     public Duration timeout() {
         return timeout;
     }

@@ -35,21 +35,12 @@ public final class PushedAuthorizationRequestClient {
      */
     public PushedAuthorizationResponse push(PushedAuthorizationRequest request) {
         // RFC 9126 §2.1: application/x-www-form-urlencoded, whatever pkce.token-request-format says
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.endpoint())
-                .timeout(http.timeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FormEncoding.encode(request.toParameters())));
-        request.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
+        HttpRequest post = http.postForm(request.endpoint(), request.toParameters(), request.authorizationHeader());
         BoundedHttp.Response response;
         try {
-            response = http.send(builder.build());
+            response = http.send(post);
         } catch (TransportException e) {
-            throw fail(switch (e.kind()) {
-                case TIMEOUT -> TokenEndpointException.Failure.TIMEOUT;
-                case UNREACHABLE -> TokenEndpointException.Failure.UNREACHABLE;
-                case TOO_LARGE -> TokenEndpointException.Failure.INVALID_RESPONSE;
-            }, request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
+            throw fail(TokenEndpointException.Failure.of(e.kind()), request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
         }
         int status = response.status();
         if (status == 201) { // RFC 9126 §2.2: 201 Created, nothing else

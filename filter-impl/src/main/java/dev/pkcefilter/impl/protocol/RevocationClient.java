@@ -42,17 +42,12 @@ public final class RevocationClient {
      */
     public Result revoke(RevocationRequest request) {
         // RFC 7009 §2.1: always application/x-www-form-urlencoded, whatever pkce.token-request-format says
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.endpoint())
-                .timeout(http.timeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FormEncoding.encode(request.toParameters())));
-        request.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
+        HttpRequest post = http.postForm(request.endpoint(), request.toParameters(), request.authorizationHeader());
         String what = "The revocation endpoint " + request.endpoint().getHost() + " ";
         String which = " (" + request.hint().value() + "); the logout goes on";
         BoundedHttp.Response response;
         try {
-            response = http.send(builder.build());
+            response = http.send(post);
         } catch (TransportException e) {
             LOG.log(Level.WARNING, what + e.getMessage() + which);
             return e.kind() == TransportException.Kind.TOO_LARGE ? Result.FAILED : Result.UNREACHABLE;

@@ -51,11 +51,7 @@ public final class TokenEndpointClient {
         try {
             response = http.send(toHttpRequest(request));
         } catch (TransportException e) {
-            throw fail(switch (e.kind()) {
-                case TIMEOUT -> TokenEndpointException.Failure.TIMEOUT;
-                case UNREACHABLE -> TokenEndpointException.Failure.UNREACHABLE;
-                case TOO_LARGE -> TokenEndpointException.Failure.INVALID_RESPONSE;
-            }, request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
+            throw fail(TokenEndpointException.Failure.of(e.kind()), request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
         }
         int status = response.status();
         if (status == 200) {
@@ -96,13 +92,7 @@ public final class TokenEndpointClient {
             body = FormEncoding.encode(request.toParameters());
             contentType = "application/x-www-form-urlencoded";
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.endpoint())
-                .timeout(http.timeout())
-                .header("Content-Type", contentType)
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        request.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
-        return builder.build();
+        return http.post(request.endpoint(), contentType, body, request.authorizationHeader());
     }
 
     private static TokenEndpointException fail(TokenEndpointException.Failure failure, TokenRequest request,

@@ -26,7 +26,16 @@ public class TokenEndpointException extends PkceFilterException {
         /** No answer within {@code pkce.http-timeout}. */
         TIMEOUT,
         /** The server could not be reached. */
-        UNREACHABLE
+        UNREACHABLE;
+
+        /** @return the failure a request that got no usable answer had */
+        static Failure of(TransportException.Kind kind) {
+            return switch (kind) {
+                case TIMEOUT -> TIMEOUT;
+                case UNREACHABLE -> UNREACHABLE;
+                case TOO_LARGE -> INVALID_RESPONSE;
+            };
+        }
     }
 
     private final Failure failure;
