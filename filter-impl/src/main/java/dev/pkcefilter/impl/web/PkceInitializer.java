@@ -108,8 +108,8 @@ public final class PkceInitializer implements ServletContainerInitializer {
             throw new PkceFilterException("pkce-filter cannot map its logout endpoint to " + config.paths().logoutPath()
                     + ": the application already maps it. Set pkce.logout-path to another path.");
         }
-        for (PkceClient client : context.clients().subList(1, context.clients().size())) {
-            registerFurther(servletContext, client);
+        for (String name : context.furtherNames()) {
+            registerFurther(servletContext, context.further(name).orElseThrow());
         }
         if (!all.further().isEmpty()) {
             ServletRegistration.Dynamic connect = servletContext.addServlet(CONNECT_SERVLET_NAME, ConnectServlet.class);
