@@ -21,7 +21,7 @@ import java.util.Set;
  *         .build();
  * }</pre>
  *
- * <p>{@link #toString()} never prints the token itself.
+ * <p>{@code toString()} never prints the token itself.
  *
  * <p>Related specifications: RFC 6749 §5.1 (access token response), RFC 6750 §2.1 (bearer token usage).
  */

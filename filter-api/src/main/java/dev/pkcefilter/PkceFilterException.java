@@ -9,12 +9,22 @@ import java.util.Optional;
  * <p>When the authorization server answered with an OAuth error (RFC 6749 §4.1.2.1, §5.2), {@link #error()} and
  * {@link #errorDescription()} carry its {@code error} and {@code error_description}. Messages never contain a
  * token, code, verifier or secret.
+ *
+ * <pre>{@code
+ * try {
+ *     String header = token.authorizationHeaderFor(target);
+ * } catch (PkceFilterException e) {
+ *     log.warning(e.getMessage()); // safe to log: it names the key to set, never a token
+ * }
+ * }</pre>
  */
 public class PkceFilterException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The server's {@code error} code, or {@code null}. */
     private final String error;
+    /** The server's {@code error_description}, or {@code null}. */
     private final String errorDescription;
 
     /**

@@ -8,10 +8,21 @@ import java.util.Optional;
  * default client and once for each further client that was connected; and when one further client was disconnected
  * ({@code {context}/oauth/disconnect/<name>}).
  *
+ * <pre>{@code
+ * void onLogout(@Observes LoggedOut event) {
+ *     event.client().ifPresentOrElse(name -> cache.forgetConnection(name), cache::forgetUser);
+ * }
+ * }</pre>
+ *
  * @param client the further client ({@code pkce.clients}); empty for the default client
  */
 public record LoggedOut(Optional<String> client) {
 
+    /**
+     * A sign-out or disconnect.
+     *
+     * @param client the further client, empty for the default client
+     */
     public LoggedOut {
         Objects.requireNonNull(client, "client");
     }

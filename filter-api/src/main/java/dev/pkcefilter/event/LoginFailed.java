@@ -6,6 +6,12 @@ import java.util.Optional;
 /**
  * Fired when a sign-in response was refused or the code could not be exchanged.
  *
+ * <pre>{@code
+ * void onLoginFailure(@Observes LoginFailed event) {
+ *     failures.increment(event.error().orElse("status " + event.status()));
+ * }
+ * }</pre>
+ *
  * @param status the HTTP status the user was shown (400, 401, 403, 502, 503, 504)
  * @param error the OAuth error code (RFC 6749 §4.1.2.1, §5.2) when the authorization server gave one
  * @param errorDescription the server's description, remote text: escape it before display
@@ -15,6 +21,15 @@ import java.util.Optional;
 public record LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason,
                           Optional<String> client) {
 
+    /**
+     * A failed sign-in or connection.
+     *
+     * @param status the HTTP status the user was shown
+     * @param error the OAuth error code, if any
+     * @param errorDescription the server's description, if any
+     * @param reason what pkce-filter saw
+     * @param client the further client, empty for the default client's sign-in
+     */
     public LoginFailed {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(errorDescription, "errorDescription");
@@ -22,7 +37,14 @@ public record LoginFailed(int status, Optional<String> error, Optional<String> e
         Objects.requireNonNull(client, "client");
     }
 
-    /** The default client's sign-in. */
+    /**
+     * The default client's failed sign-in.
+     *
+     * @param status the HTTP status the user was shown
+     * @param error the OAuth error code, if any
+     * @param errorDescription the server's description, if any
+     * @param reason what pkce-filter saw
+     */
     public LoginFailed(int status, Optional<String> error, Optional<String> errorDescription, String reason) {
         this(status, error, errorDescription, reason, Optional.empty());
     }

@@ -19,12 +19,22 @@ import dev.pkcefilter.AccessToken;
  */
 public record LoginSucceeded(AccessToken token, Optional<String> client) {
 
+    /**
+     * A completed sign-in or connection.
+     *
+     * @param token the new access token
+     * @param client the further client, empty for the default client's sign-in
+     */
     public LoginSucceeded {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(client, "client");
     }
 
-    /** The default client's sign-in. */
+    /**
+     * The default client's sign-in.
+     *
+     * @param token the new access token
+     */
     public LoginSucceeded(AccessToken token) {
         this(token, Optional.empty());
     }
