@@ -73,6 +73,9 @@ public class BearerTokenFilter implements ClientRequestFilter, ClientResponseFil
     private static final Pattern NONCE_CHALLENGE = Pattern.compile(
             "(?i)(?:^|,)\\s*DPoP(?:\\s+|\\s*,\\s*)(?:[^,]*,\\s*)*?error\\s*=\\s*\"?use_dpop_nonce\"?\\s*(?:,|$)");
 
+    /** At most this much of a nonce challenge's body is read before the retry takes the response's place. */
+    private static final int CHALLENGE_BODY_DRAINED = 16 * 1024;
+
     /** Headers of the first call that the retry does not copy: the token's and those of the entity. */
     private static final Set<String> NOT_COPIED = Set.of("authorization", "dpop", "content-length", "content-type",
             "host");
@@ -148,8 +151,8 @@ public class BearerTokenFilter implements ClientRequestFilter, ClientResponseFil
         }
         Map<String, String> headers = current.headersFor(request.getMethod(), request.getUri(), nonce.strip());
         Resent again = resend(request, headers);
-        if (response.hasEntity()) {
-            response.getEntityStream().close();
+        if (response.hasEntity()) { // the challenge's own body, drained, not closed: RESTEasy would close the response
+            response.getEntityStream().readNBytes(CHALLENGE_BODY_DRAINED);
         }
         response.setStatus(again.status());
         response.getHeaders().clear();
