@@ -16,6 +16,7 @@ import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.PushedAuthorizationRequest;
@@ -119,6 +120,8 @@ final class LoginStarter {
         AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
                 redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
                 nonce);
+        // RFC 9449 §4: one key pair per login, for every proof of its session
+        Optional<DpopKey> dpopKey = client.dpop() ? Optional.of(DpopKey.generate()) : Optional.empty();
         String location;
         if (config.server().par().pushes(metadata)) {
             Optional<String> pushed = push(request, response, metadata, authorization);
@@ -137,7 +140,7 @@ final class LoginStarter {
             store.markPreLogin(session);
         }
         store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri, returnPath, now,
-                nonce.orElse(null)), now);
+                nonce.orElse(null), dpopKey.orElse(null)), now);
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
         Responses.redirect(response, location);
     }

@@ -18,6 +18,7 @@ import dev.pkcefilter.impl.identity.UserinfoClient;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.DpopProofs;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestClient;
 import dev.pkcefilter.impl.protocol.RevocationClient;
@@ -56,6 +57,8 @@ public final class PkceClient {
     private final CallbackHandler callbackHandler;
     private final String requestAttribute;
     private final long refreshSkewMillis;
+    /** This client's DPoP proofs and the nonces its servers gave (RFC 9449 §8, §9). */
+    private final DpopProofs dpop;
 
     /**
      * @param name a further client's name, or empty for the default client
@@ -72,8 +75,9 @@ public final class PkceClient {
         BoundedHttp bounded = new BoundedHttp(http, config.timeouts().httpTimeout());
         this.endpoints = new Endpoints(config.server(),
                 new Discovery(bounded, jsonb, config.server().allowInsecureHttp()), clock);
+        this.dpop = new DpopProofs(clock, jsonb);
         TokenEndpointClient tokenClient = new TokenEndpointClient(bounded, jsonb, registered.tokenRequestFormat(),
-                clock, registered.acceptedTokenTypes());
+                clock, registered.acceptedTokenTypes(), dpop, registered.dpopAcceptBearer());
         this.revocationClient = new RevocationClient(bounded, jsonb);
         this.store = new SessionStore(config.timeouts().loginTimeout(), client);
         this.apiOrigins = new ApiOrigins(registered.apiOrigins(), config.server().issuer(),
@@ -108,6 +112,11 @@ public final class PkceClient {
 
     SessionStore store() {
         return store;
+    }
+
+    /** @return this client's DPoP proofs and nonces (RFC 9449) */
+    public DpopProofs dpop() {
+        return dpop;
     }
 
     /** @return the origins this client's access token may be sent to ({@code pkce.api-origins}) */
