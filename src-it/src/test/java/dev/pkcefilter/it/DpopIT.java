@@ -1,0 +1,246 @@
+package dev.pkcefilter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pkcefilter.it.app.TokenBean;
+import dev.pkcefilter.it.dpop.DpopTokenServlet;
+import dev.pkcefilter.it.support.AgainstFakeServer;
+import dev.pkcefilter.it.support.Await;
+import dev.pkcefilter.it.support.BrowserlessClient;
+import dev.pkcefilter.it.support.DpopProof;
+import dev.pkcefilter.it.support.FakeAuthorizationServer;
+import dev.pkcefilter.it.support.FakeAuthorizationServer.DpopRefusal;
+import dev.pkcefilter.it.support.FakeAuthorizationServer.Recorded;
+import dev.pkcefilter.it.support.ServerLog;
+import dev.pkcefilter.it.support.TestWars;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * DPoP (RFC 9449, {@code pkce.dpop=true}) against the fake server, which checks every proof
+ * ({@link FakeServerDpopIT} shows what it refuses) and requires one on every grant: the login's and the refresh's
+ * token requests carry proofs of one key, and the tokens are bound to it; the server's nonce is answered by exactly
+ * one retry; a proof sent again is refused by the server; a Bearer answer fails the sign-in with a 502 page, unless
+ * {@code pkce.dpop-accept-bearer=true}; the key survives the session's serialization.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DpopIT extends AgainstFakeServer {
+
+    DpopIT() {
+        super("dpop");
+    }
+
+    @Deployment(testable = false)
+    static WebArchive app() throws Exception {
+        fake = new FakeAuthorizationServer();
+        fake.requireDpop(true);
+        return TestWars.tokenApp("dpop.war", Map.ofEntries(
+                Map.entry("pkce.issuer", fake.issuer()),
+                Map.entry("pkce.client-id", "dpop app"), // a public client: its refresh tokens are bound too (§5)
+                Map.entry("pkce.dpop", "true"),
+                Map.entry("pkce.scope", "openid"),
+                Map.entry("pkce.protected-paths", "/app/*"),
+                Map.entry("pkce.refresh-skew", "PT5S"),
+                Map.entry("pkce.http-timeout", "PT2S"),
+                Map.entry("pkce.clients", "lenient"),
+                Map.entry("pkce.lenient.issuer", fake.issuer()),
+                Map.entry("pkce.lenient.client-id", "lenient-app"),
+                Map.entry("pkce.lenient.dpop", "true"),
+                Map.entry("pkce.lenient.dpop-accept-bearer", "true")))
+                .addPackage(DpopTokenServlet.class.getPackage());
+    }
+
+    @BeforeEach
+    void resetFake() {
+        fake.reset();
+    }
+
+    @Test
+    void signsInAndRefreshesWithProofsOfOneKeyAndTheTokensAreBoundToIt() throws Exception {
+        BrowserlessClient browser = new BrowserlessClient();
+        fake.tokensExpireIn(2); // due for refresh after half its lifetime, a second
+
+        BrowserlessClient.Result login = browser.navigate(base + "app/dpop/token");
+
+        assertEquals(200, login.status(), login.hops() + "\n" + login.body());
+        String loginToken = fake.lastAccessToken();
+        assertEquals("{\"type\":\"DPoP\",\"sha256\":\"" + TokenBean.sha256(loginToken) + "\"}", login.body());
+        DpopProof first = proofOf(fake.requests("/token").get(0));
+        assertProofFor(first, "POST", fake.issuer() + "/token");
+        assertNull(first.ath(), "no token presented at the token endpoint");
+        assertEquals(Optional.of(first.jkt()), fake.confirmation(loginToken), "the token is bound to the proof's key");
+
+        Thread.sleep(1_200); // the token comes due: a refresh needs the clock to move, nothing to await
+        fake.tokensExpireIn(300);
+        HttpResponse<String> refreshed = browser.get(base + "app/dpop/token", BrowserlessClient.XHR);
+
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        assertEquals(1, fake.refreshGrants());
+        String refreshedToken = fake.lastAccessToken();
+        assertNotEquals(loginToken, refreshedToken);
+        assertEquals("{\"type\":\"DPoP\",\"sha256\":\"" + TokenBean.sha256(refreshedToken) + "\"}", refreshed.body());
+        DpopProof second = proofOf(fake.requests("/token").get(1));
+        assertEquals("refresh_token", fake.requests("/token").get(1).form().get("grant_type"));
+        assertProofFor(second, "POST", fake.issuer() + "/token");
+        assertEquals(first.jkt(), second.jkt(), "a refresh keeps the login's key");
+        assertNotEquals(first.jti(), second.jti(), "a fresh jti per proof");
+        assertEquals(Optional.of(first.jkt()), fake.confirmation(refreshedToken));
+        assertEquals(List.of(), fake.dpopRefusals());
+    }
+
+    @Test
+    void theServersNonceIsAnsweredByExactlyOneRetryAtLoginAndAfterARotationAtRefresh() throws Exception {
+        BrowserlessClient browser = new BrowserlessClient();
+        fake.requireDpopNonce().tokensExpireIn(2);
+        String nonce = fake.dpopNonce();
+
+        BrowserlessClient.Result login = browser.navigate(base + "app/dpop/token");
+
+        assertEquals(200, login.status(), login.hops() + "\n" + login.body());
+        List<Recorded> tokenRequests = fake.requests("/token");
+        assertEquals(2, tokenRequests.size(), "one retry");
+        assertNull(proofOf(tokenRequests.get(0)).nonce());
+        assertEquals(nonce, proofOf(tokenRequests.get(1)).nonce());
+        assertEquals(tokenRequests.get(0).form().get("code"), tokenRequests.get(1).form().get("code"), "the same grant");
+        assertEquals(List.of(new DpopRefusal("/token", "use_dpop_nonce", "no nonce")), fake.dpopRefusals());
+
+        fake.rotateDpopNonce();
+        Thread.sleep(1_200); // the token comes due
+        fake.tokensExpireIn(300);
+        HttpResponse<String> refreshed = browser.get(base + "app/dpop/token", BrowserlessClient.XHR);
+
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        tokenRequests = fake.requests("/token");
+        assertEquals(4, tokenRequests.size(), "one retry");
+        assertEquals(nonce, proofOf(tokenRequests.get(2)).nonce(), "the nonce it had");
+        assertEquals(fake.dpopNonce(), proofOf(tokenRequests.get(3)).nonce(), "the new one");
+        assertEquals(1, fake.refreshGrants());
+    }
+
+    @Test
+    void aServerWhoseNonceNeverLastsGetsOneRetryAndTheSignInFailsWithA502Page() {
+        fake.refuseEveryDpopNonce();
+
+        BrowserlessClient.Result page = new BrowserlessClient().navigate(base + "app/dpop/token");
+
+        assertEquals(502, page.status(), page.hops() + "\n" + page.body());
+        assertTrue(page.body().contains("<h1>Sign-in could not be completed</h1>"), page.body());
+        assertEquals(2, fake.requests("/token").size(), "exactly one retry, no loop");
+        assertNoSecretIn(page.body());
+    }
+
+    @Test
+    void aProofSentAgainIsRefusedByTheServer() throws Exception {
+        BrowserlessClient.Result login = new BrowserlessClient().navigate(base + "app/dpop/token");
+        assertEquals(200, login.status(), login.hops() + "\n" + login.body());
+        Recorded sent = fake.requests("/token").get(0);
+
+        HttpResponse<String> replayed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(fake.uri("/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("DPoP", sent.header("DPoP"))
+                .POST(HttpRequest.BodyPublishers.ofString(sent.body())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(400, replayed.statusCode(), replayed.body());
+        assertEquals("{\"error\":\"invalid_dpop_proof\",\"error_description\":\"jti already used\"}", replayed.body());
+    }
+
+    @Test
+    void aBearerAnswerToAProofFailsTheSignInWithA502Page() throws Exception {
+        fake.answerBearerToDpop();
+        ServerLog log = ServerLog.mark();
+
+        BrowserlessClient.Result page = new BrowserlessClient().navigate(base + "app/dpop/token");
+
+        assertEquals(502, page.status(), page.hops() + "\n" + page.body());
+        assertTrue(page.body().contains("<h1>Sign-in could not be completed</h1>"), page.body());
+        Await.until("the reason in the log", Duration.ofSeconds(5), () -> {
+            try {
+                return log.writtenSince();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, written -> written.contains("answered token_type 'Bearer' to a request with a DPoP proof, not DPoP"
+                + " (RFC 9449 §5): the token is not bound to the key. Set pkce.dpop-accept-bearer=true"));
+        assertTrue(proofOf(fake.requests("/token").get(0)).jkt() != null, "the client did send a proof");
+        assertNoSecretIn(page.body());
+    }
+
+    @Test
+    void withDpopAcceptBearerABearerAnswerIsKeptAsABearerToken() {
+        fake.answerBearerToDpop();
+        BrowserlessClient browser = new BrowserlessClient();
+
+        BrowserlessClient.Result connect = browser.navigate(base + "oauth/connect/lenient?return=/dpop/public/servlet");
+
+        assertEquals(200, connect.status(), connect.hops() + "\n" + connect.body());
+        Recorded token = fake.requests("/token").get(0);
+        assertEquals("lenient-app", token.form().get("client_id"));
+        assertProofFor(proofOf(token), "POST", fake.issuer() + "/token");
+        assertEquals(Optional.empty(), fake.confirmation(fake.lastAccessToken()));
+    }
+
+    @Test
+    void theKeySurvivesTheSessionsSerialization() throws Exception {
+        BrowserlessClient browser = new BrowserlessClient();
+        fake.tokensExpireIn(2);
+        assertEquals(200, browser.navigate(base + "app/dpop/token").status());
+        String jkt = fake.confirmation(fake.lastAccessToken()).orElseThrow();
+
+        HttpResponse<String> roundTrip = browser.postForm(base + "public/dpop/session-round-trip", Map.of(),
+                BrowserlessClient.XHR);
+        assertEquals(200, roundTrip.statusCode(), roundTrip.body());
+        assertTrue(roundTrip.body().matches("\\{\"attributes\":[1-9]\\d*}"), roundTrip.body());
+
+        Thread.sleep(1_200); // the token comes due
+        fake.tokensExpireIn(300);
+        HttpResponse<String> refreshed = browser.get(base + "app/dpop/token", BrowserlessClient.XHR);
+
+        // the public client's refresh token is bound to the login's key: a refresh with any other key is refused
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        assertEquals(1, fake.refreshGrants());
+        assertEquals(List.of(), fake.dpopRefusals());
+        assertEquals(jkt, proofOf(fake.requests("/token").get(1)).jkt());
+        assertEquals(Optional.of(jkt), fake.confirmation(fake.lastAccessToken()));
+    }
+
+    private static DpopProof proofOf(Recorded request) {
+        assertEquals(1, request.dpopHeaders().size(), request.path() + ": one DPoP header");
+        return request.dpopProof().orElseThrow();
+    }
+
+    /** The client's proof is right by RFC 9449 §4.2 (the fake checked its signature, iat and jti already). */
+    private static void assertProofFor(DpopProof proof, String htm, String htu) {
+        assertEquals("dpop+jwt", proof.typ());
+        assertEquals("ES256", proof.alg());
+        assertEquals("EC", proof.jwk().get("kty"));
+        assertEquals("P-256", proof.jwk().get("crv"));
+        assertFalse(proof.jwk().containsKey("d"), "the public key only");
+        assertEquals(htm, proof.htm());
+        assertEquals(htu, proof.htu());
+        assertTrue(proof.jti().length() >= 16, proof.jti());
+    }
+
+    private static void assertNoSecretIn(String page) {
+        for (String secret : fake.secrets()) {
+            assertFalse(page.contains(secret), "no secret on the page");
+        }
+    }
+}
