@@ -158,12 +158,25 @@ public final class DpopProofs {
     public BoundedHttp.Response sendToAuthorizationServer(BoundedHttp http, DpopKey key, URI endpoint,
                                                           Function<String, HttpRequest> request)
             throws TransportException {
-        BoundedHttp.Response response = http.send(request.apply(proof(key, "POST", endpoint, Optional.empty())));
+        return sendToAuthorizationServer(http, key, endpoint, Optional.empty(), request);
+    }
+
+    /**
+     * {@link #sendToAuthorizationServer(BoundedHttp, DpopKey, URI, Function)} of a request that presents an access
+     * token (a revocation of it): its proofs carry {@code ath} (RFC 9449 §4.2).
+     *
+     * @param accessToken the access token the request presents, or empty
+     */
+    public BoundedHttp.Response sendToAuthorizationServer(BoundedHttp http, DpopKey key, URI endpoint,
+                                                          Optional<String> accessToken,
+                                                          Function<String, HttpRequest> request)
+            throws TransportException {
+        BoundedHttp.Response response = http.send(request.apply(proof(key, "POST", endpoint, accessToken)));
         boolean gotNonce = learn(endpoint, response);
         if (gotNonce && asksForNonceAtAuthorizationServer(response)) {
             LOG.log(Level.DEBUG, () -> "The server " + endpoint.getHost() + " asked for a DPoP nonce; sending the"
                     + " request once more with it (RFC 9449 §8)");
-            response = http.send(request.apply(proof(key, "POST", endpoint, Optional.empty())));
+            response = http.send(request.apply(proof(key, "POST", endpoint, accessToken)));
             learn(endpoint, response);
         }
         return response;
@@ -176,6 +189,34 @@ public final class DpopProofs {
     boolean asksForNonceAtAuthorizationServer(BoundedHttp.Response response) {
         return response.status() == 400 && JsonObjects.parse(jsonb, response.body()).flatMap(OAuthError::from)
                 .filter(e -> USE_DPOP_NONCE.equals(e.error())).isPresent();
+    }
+
+    /**
+     * Sends a request with a DPoP-bound access token to a resource server (userinfo) and answers its nonce challenge
+     * (RFC 9449 §9): after a {@code 401} with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a valid
+     * {@code DPoP-Nonce}, exactly one retry with a new proof that carries it. Any response's nonce is remembered.
+     *
+     * @param http the bounded HTTP client
+     * @param key the tokens' key
+     * @param method the request's method
+     * @param target the request's URL
+     * @param accessToken the access token, for {@code ath}
+     * @param request makes the request with a given {@code DPoP} header
+     * @return the last response
+     * @throws TransportException when no whole response arrived
+     */
+    public BoundedHttp.Response sendToResourceServer(BoundedHttp http, DpopKey key, String method, URI target,
+                                                     String accessToken, Function<String, HttpRequest> request)
+            throws TransportException {
+        BoundedHttp.Response response = http.send(request.apply(proof(key, method, target, Optional.of(accessToken))));
+        boolean gotNonce = learn(target, response);
+        if (gotNonce && asksForNonceAtResourceServer(response.status(), response.headers().allValues("WWW-Authenticate"))) {
+            LOG.log(Level.DEBUG, () -> "The server " + target.getHost() + " asked for a DPoP nonce; sending the"
+                    + " request once more with it (RFC 9449 §9)");
+            response = http.send(request.apply(proof(key, method, target, Optional.of(accessToken))));
+            learn(target, response);
+        }
+        return response;
     }
 
     /**

@@ -184,7 +184,7 @@ final class CallbackHandler {
         // userinfo answer when asked for (§5.3)
         VerifiedUser user;
         try {
-            user = identity.of(tokens, metadata, login.sentNonce()).orElse(null);
+            user = identity.of(tokens, metadata, login.sentNonce(), login.dpop()).orElse(null);
         } catch (IdTokenException e) {
             LOG.log(Level.WARNING, e.getMessage() + "; the sign-in is refused");
             if (e.failure() == IdTokenException.Failure.UNAVAILABLE) {

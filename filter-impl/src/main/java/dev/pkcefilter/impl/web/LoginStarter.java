@@ -124,7 +124,7 @@ final class LoginStarter {
         Optional<DpopKey> dpopKey = client.dpop() ? Optional.of(DpopKey.generate()) : Optional.empty();
         String location;
         if (config.server().par().pushes(metadata)) {
-            Optional<String> pushed = push(request, response, metadata, authorization);
+            Optional<String> pushed = push(request, response, metadata, authorization, dpopKey);
             if (pushed.isEmpty()) {
                 return; // the page is written; nothing was stored
             }
@@ -147,13 +147,14 @@ final class LoginStarter {
 
     /**
      * Pushes the authorization request (RFC 9126 §2.1) with the client's authentication, as the token request
-     * authenticates it.
+     * authenticates it, and with {@code pkce.dpop} a proof of the login's key (RFC 9449 §10.1).
      *
      * @return the URL of the redirect, with {@code client_id} and {@code request_uri} only (§4); empty when the
      *         push failed and its page is written
      */
     private Optional<String> push(HttpServletRequest request, HttpServletResponse response,
-                                  ProviderMetadata metadata, AuthorizationRequest authorization) throws IOException {
+                                  ProviderMetadata metadata, AuthorizationRequest authorization,
+                                  Optional<DpopKey> dpopKey) throws IOException {
         String home = request.getContextPath() + "/";
         if (metadata.pushedAuthorizationRequestEndpoint().isEmpty()) {
             String server = metadata.issuer().map(Object::toString).orElse("the authorization server");
@@ -169,7 +170,8 @@ final class LoginStarter {
             return Optional.empty();
         }
         PushedAuthorizationRequest push = new PushedAuthorizationRequest(
-                metadata.pushedAuthorizationRequestEndpoint().get(), authorization, config.client().authentication());
+                metadata.pushedAuthorizationRequestEndpoint().get(), authorization, config.client().authentication(),
+                dpopKey); // RFC 9449 §10.1: the server may bind the code to the key's thumbprint
         PushedAuthorizationResponse pushed;
         try {
             pushed = pushClient.push(push);

@@ -78,7 +78,7 @@ public final class PkceClient {
         this.dpop = new DpopProofs(clock, jsonb);
         TokenEndpointClient tokenClient = new TokenEndpointClient(bounded, jsonb, registered.tokenRequestFormat(),
                 clock, registered.acceptedTokenTypes(), dpop, registered.dpopAcceptBearer());
-        this.revocationClient = new RevocationClient(bounded, jsonb);
+        this.revocationClient = new RevocationClient(bounded, jsonb, dpop);
         this.store = new SessionStore(config.timeouts().loginTimeout(), client);
         this.apiOrigins = new ApiOrigins(registered.apiOrigins(), config.server().issuer(),
                 () -> endpoints.get().userinfoEndpoint(), client);
@@ -89,9 +89,9 @@ public final class PkceClient {
                 registered.authentication(), registered.audience(), clock), store, events, clock,
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
         this.loginStarter = new LoginStarter(name, config, endpoints, store, random, clock,
-                new PushedAuthorizationRequestClient(bounded, jsonb), events);
+                new PushedAuthorizationRequestClient(bounded, jsonb, dpop), events);
         this.callbackHandler = new CallbackHandler(name, config, endpoints, store, tokenClient,
-                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb), config),
+                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb, dpop), config),
                 new SignInSession(store, jsonb), events, clock);
         this.requestAttribute = client == null ? PkceFilter.TOKENS_ATTRIBUTE : PkceFilter.TOKENS_ATTRIBUTE + "." + client;
         this.refreshSkewMillis = config.timeouts().refreshSkew().toMillis();
@@ -182,6 +182,9 @@ public final class PkceClient {
     /**
      * Revokes the refresh token, then the access token (RFC 7009 §2.1: the refresh token first, which at most
      * servers also ends the grant's access tokens), best effort: a server that cannot be reached is logged.
+     * DPoP-bound tokens go with a proof of their key each (RFC 9449 §5); a server that binds only the access token
+     * (Keycloak, for a confidential client's refresh token) may refuse the first, and the access token is revoked
+     * all the same.
      *
      * @param tokens tokens of this client
      */
@@ -194,13 +197,13 @@ public final class PkceClient {
         RevocationClient.Result result = RevocationClient.Result.REVOKED;
         if (tokens.refreshToken().isPresent()) {
             result = revocationClient.revoke(new RevocationRequest(endpoint.get(), tokens.refreshToken().get(),
-                    TokenTypeHint.REFRESH_TOKEN, client));
+                    TokenTypeHint.REFRESH_TOKEN, client, tokens.dpopKey()));
         }
         if (result == RevocationClient.Result.UNREACHABLE) {
             return; // one timeout is enough to wait for at logout; the warning is logged
         }
         revocationClient.revoke(new RevocationRequest(endpoint.get(), tokens.accessToken(),
-                TokenTypeHint.ACCESS_TOKEN, client));
+                TokenTypeHint.ACCESS_TOKEN, client, tokens.dpopKey())); // RFC 9449 §5: with a proof of the key
     }
 
     /** @return the endpoints, discovered now if need be; empty (logged) when the server cannot be reached */

@@ -383,6 +383,100 @@ class DpopLoginTest {
     }
 
     @Test
+    void thePushCarriesAProofOfTheLoginsKey() throws Exception {
+        replaceAnswers("/.well-known/openid-configuration");
+        answer("/.well-known/openid-configuration", 200, """
+                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
+                 "jwks_uri":"%1$s/jwks","pushed_authorization_request_endpoint":"%1$s/par"}""".formatted(issuer));
+        answer("/par", 400, "{\"error\":\"use_dpop_nonce\"}", "DPoP-Nonce", "par-nonce");
+        answer("/par", 201, "{\"request_uri\":\"urn:ietf:params:oauth:request_uri:x\",\"expires_in\":60}");
+        context("pkce.par", "always");
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+
+        FakeHttp.Response response = startLogin(session);
+
+        assertEquals(302, response.status, response.body());
+        DpopKey key = onlyPending(session).dpop().orElseThrow();
+        List<Received> pushes = to("/par");
+        assertEquals(2, pushes.size(), "one retry with the nonce (RFC 9449 §8)");
+        assertNull(verified(pushes.get(0).dpop(), key, "POST", issuer + "/par").getClaim("nonce"));
+        assertEquals("par-nonce", verified(pushes.get(1).dpop(), key, "POST", issuer + "/par")
+                .getStringClaim("nonce"));
+        assertEquals(onlyPending(session).state().value(), pushes.get(1).form().get("state"));
+    }
+
+    @Test
+    void userinfoAtLoginGetsTheTokenAsDpopWithAProofOfItsHashAndAnswersTheNonceChallenge() throws Exception {
+        context("pkce.userinfo-claims", "true");
+        answer("/userinfo", 401, "", "WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"Resource"
+                + " server requires nonce in DPoP proof\"", "DPoP-Nonce", "ui-nonce");
+        answer("/userinfo", 200, "{\"sub\":\"alice\",\"email\":\"alice@example.com\"}");
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+
+        PendingLogin login = signIn(session, "DPoP", 300);
+
+        DpopKey key = login.dpop().orElseThrow();
+        List<Received> calls = to("/userinfo");
+        assertEquals(2, calls.size(), "one retry with the nonce (RFC 9449 §9)");
+        for (Received call : calls) {
+            assertEquals("DPoP AT-1", call.headers().getFirst("Authorization"));
+            assertEquals(DpopProof.ath("AT-1"), verified(call.dpop(), key, "GET", issuer + "/userinfo")
+                    .getStringClaim("ath"));
+        }
+        assertNull(SignedJWT.parse(calls.get(0).dpop()).getJWTClaimsSet().getClaim("nonce"));
+        assertEquals("ui-nonce", SignedJWT.parse(calls.get(1).dpop()).getJWTClaimsSet().getStringClaim("nonce"));
+        assertNotNull(context.store().tokensOrNull(session.session));
+    }
+
+    @Test
+    void userinfoGetsABearerTokenAsBearer() throws Exception {
+        context("pkce.userinfo-claims", "true", "pkce.dpop-accept-bearer", "true");
+        answer("/userinfo", 200, "{\"sub\":\"alice\"}");
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+
+        signIn(session, "Bearer", 300);
+
+        Received call = to("/userinfo").get(0);
+        assertEquals("Bearer AT-1", call.headers().getFirst("Authorization"));
+        assertNull(call.dpop());
+    }
+
+    @Test
+    void revocationCarriesAProofOfTheKeyWithTheAccessTokensHash() throws Exception {
+        context();
+        answer("/revoke", 200, "");
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+        DpopKey key = signIn(session, "DPoP", 300).dpop().orElseThrow();
+
+        context.signIn().revoke(context.store().tokensOrNull(session.session));
+
+        List<Received> revocations = to("/revoke");
+        assertEquals(2, revocations.size());
+        assertEquals("refresh_token", revocations.get(0).form().get("token_type_hint"));
+        assertNull(verified(revocations.get(0).dpop(), key, "POST", issuer + "/revoke").getClaim("ath"),
+                "a refresh token is no access token");
+        assertEquals("access_token", revocations.get(1).form().get("token_type_hint"));
+        assertEquals(DpopProof.ath("AT-1"), verified(revocations.get(1).dpop(), key, "POST", issuer + "/revoke")
+                .getStringClaim("ath"));
+    }
+
+    @Test
+    void revocationOfTheAccessTokenGoesOnWhenTheRefreshTokensIsRefused() throws Exception {
+        context();
+        // Keycloak under dpop-bind-enforcer: a confidential client's refresh token is not bound
+        answer("/revoke", 400, "{\"error\":\"invalid_token\",\"error_description\":\"DPoP proof and token binding"
+                + " verification failed\"}");
+        answer("/revoke", 200, "");
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+        signIn(session, "DPoP", 300);
+
+        context.signIn().revoke(context.store().tokensOrNull(session.session));
+
+        assertEquals(2, to("/revoke").size());
+        assertEquals("access_token", to("/revoke").get(1).form().get("token_type_hint"));
+    }
+
+    @Test
     void theProofsHtuIsTheTokenEndpointWithoutItsQuery() {
         assertEquals(issuer + "/token", DpopProof.htu(URI.create(issuer + "/token?x=1")));
     }
