@@ -60,11 +60,16 @@ class DpopIT extends AgainstFakeServer {
                 Map.entry("pkce.protected-paths", "/app/*"),
                 Map.entry("pkce.refresh-skew", "PT5S"),
                 Map.entry("pkce.http-timeout", "PT2S"),
-                Map.entry("pkce.clients", "lenient"),
+                Map.entry("pkce.userinfo-claims", "true"),
+                Map.entry("pkce.clients", "lenient,pushing"),
                 Map.entry("pkce.lenient.issuer", fake.issuer()),
                 Map.entry("pkce.lenient.client-id", "lenient-app"),
                 Map.entry("pkce.lenient.dpop", "true"),
-                Map.entry("pkce.lenient.dpop-accept-bearer", "true")))
+                Map.entry("pkce.lenient.dpop-accept-bearer", "true"),
+                Map.entry("pkce.pushing.issuer", fake.issuer()),
+                Map.entry("pkce.pushing.client-id", "pushing-app"),
+                Map.entry("pkce.pushing.dpop", "true"),
+                Map.entry("pkce.pushing.par", "always")))
                 .addPackage(DpopTokenServlet.class.getPackage());
     }
 
@@ -221,6 +226,53 @@ class DpopIT extends AgainstFakeServer {
         assertEquals(Optional.of(jkt), fake.confirmation(fake.lastAccessToken()));
     }
 
+    @Test
+    void theLoginsUserinfoCallPushAndLogoutsRevocationsCarryProofsOfTheLoginsKey() throws Exception {
+        BrowserlessClient browser = new BrowserlessClient();
+        BrowserlessClient.Result login = browser.navigate(base + "app/dpop/token");
+        assertEquals(200, login.status(), login.hops() + "\n" + login.body());
+        String accessToken = fake.lastAccessToken();
+        String jkt = fake.confirmation(accessToken).orElseThrow();
+
+        // pkce.userinfo-claims: userinfo at login, Authorization: DPoP and a proof with ath (RFC 9449 §7.1)
+        Recorded userinfo = fake.requests("/userinfo").get(0);
+        assertEquals("DPoP " + accessToken, userinfo.header("Authorization"));
+        DpopProof userinfoProof = proofOf(userinfo);
+        assertProofFor(userinfoProof, userinfo.method(), fake.issuer() + "/userinfo");
+        assertEquals(ath(accessToken), userinfoProof.ath());
+        assertEquals(jkt, userinfoProof.jkt());
+
+        HttpResponse<String> logout = browser.postForm(base + "oauth/logout", Map.of(),
+                Map.of("Accept", "text/html", "Origin", base.getProtocol() + "://" + base.getHost() + ":"
+                        + base.getPort()));
+        assertEquals(302, logout.statusCode(), logout.body());
+        assertEquals(List.of(), fake.dpopRefusals());
+        assertEquals(2, fake.revocations().size(), fake.revocations().toString());
+        assertTrue(fake.revocations().stream().allMatch(FakeAuthorizationServer.Revocation::wasLive),
+                "both tokens revoked, each with a proof of its key (the fake refuses a bound token's revocation without)");
+        for (Recorded revocation : fake.requests("/revoke")) {
+            DpopProof proof = proofOf(revocation);
+            assertProofFor(proof, "POST", fake.issuer() + "/revoke");
+            assertEquals(jkt, proof.jkt());
+            if (accessToken.equals(revocation.form().get("token"))) {
+                assertEquals(ath(accessToken), proof.ath(), "ath of the access token it revokes");
+            }
+        }
+
+        // a pushed request (pkce.pushing.par=always) carries a proof too, and the code is bound to its key (§10.1)
+        BrowserlessClient.Result connect = browser.navigate(base + "oauth/connect/pushing?return=/dpop/public/servlet");
+        assertEquals(200, connect.status(), connect.hops() + "\n" + connect.body());
+        Recorded push = fake.requests("/par").get(0);
+        DpopProof pushProof = proofOf(push);
+        assertProofFor(pushProof, "POST", fake.issuer() + "/par");
+        assertNull(pushProof.ath());
+        Recorded pushingToken = fake.requests("/token").get(1);
+        assertEquals("pushing-app", pushingToken.form().get("client_id"));
+        assertEquals(pushProof.jkt(), proofOf(pushingToken).jkt(), "the code grant by the key the code is bound to");
+        assertNotEquals(jkt, pushProof.jkt(), "a key per login");
+        assertEquals(Optional.of(pushProof.jkt()), fake.confirmation(fake.lastAccessToken()));
+    }
+
     private static DpopProof proofOf(Recorded request) {
         assertEquals(1, request.dpopHeaders().size(), request.path() + ": one DPoP header");
         return request.dpopProof().orElseThrow();
@@ -236,6 +288,12 @@ class DpopIT extends AgainstFakeServer {
         assertEquals(htm, proof.htm());
         assertEquals(htu, proof.htu());
         assertTrue(proof.jti().length() >= 16, proof.jti());
+    }
+
+    /** @return base64url SHA-256 of the token (RFC 9449 §4.2), computed here */
+    private static String ath(String accessToken) throws Exception {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(accessToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     private static void assertNoSecretIn(String page) {
