@@ -44,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class DpopIT extends AgainstFakeServer {
 
+    /** What a script calling the text/plain API resources of the test application asks for. */
+    private static final Map<String, String> PLAIN = Map.of("Accept", "text/plain");
+
     DpopIT() {
         super("dpop");
     }
@@ -122,10 +125,12 @@ class DpopIT extends AgainstFakeServer {
         assertEquals(200, login.status(), login.hops() + "\n" + login.body());
         List<Recorded> tokenRequests = fake.requests("/token");
         assertEquals(2, tokenRequests.size(), "one retry");
-        assertNull(proofOf(tokenRequests.get(0)).nonce());
+        // none, or the one an earlier test's server gave (the client remembers the origin's last nonce)
+        assertNotEquals(nonce, proofOf(tokenRequests.get(0)).nonce());
         assertEquals(nonce, proofOf(tokenRequests.get(1)).nonce());
         assertEquals(tokenRequests.get(0).form().get("code"), tokenRequests.get(1).form().get("code"), "the same grant");
-        assertEquals(List.of(new DpopRefusal("/token", "use_dpop_nonce", "no nonce")), fake.dpopRefusals());
+        assertEquals(List.of("/token use_dpop_nonce"),
+                fake.dpopRefusals().stream().map(r -> r.path() + " " + r.error()).toList());
 
         fake.rotateDpopNonce();
         Thread.sleep(1_200); // the token comes due
@@ -273,6 +278,92 @@ class DpopIT extends AgainstFakeServer {
         assertEquals(Optional.of(pushProof.jkt()), fake.confirmation(fake.lastAccessToken()));
     }
 
+    @Test
+    void callsTheApiWithAFreshProofPerCallCarryingAthAndAProofSentAgainIsRefused() throws Exception {
+        BrowserlessClient browser = new BrowserlessClient();
+        assertEquals(200, browser.navigate(base + "app/dpop/token").status());
+        String accessToken = fake.lastAccessToken();
+        String jkt = fake.confirmation(accessToken).orElseThrow();
+        String url = base + "app/rest/api?url=" + enc(fake.issuer() + "/api/orders?page=2");
+
+        // BearerTokenFilter (it/app/ApiCallResource, the JAX-RS client)
+        HttpResponse<String> api = browser.get(url, PLAIN);
+
+        assertEquals(200, api.statusCode(), api.body());
+        assertEquals("200 {\"sub\":\"fake-user\",\"method\":\"GET\",\"path\":\"/api/orders\",\"scheme\":\"DPoP\"}",
+                api.body());
+        Recorded call = fake.requests("/api/orders").get(0);
+        assertEquals("page=2", call.query());
+        assertEquals("DPoP " + accessToken, call.header("Authorization"));
+        DpopProof proof = proofOf(call);
+        assertProofFor(proof, "GET", fake.issuer() + "/api/orders"); // no query in htu (RFC 9449 §4.2)
+        assertEquals(ath(accessToken), proof.ath());
+        assertEquals(jkt, proof.jkt());
+        assertTrue(browser.get(url, PLAIN).body().startsWith("200 "));
+        assertNotEquals(proof.jti(), proofOf(fake.requests("/api/orders").get(1)).jti(), "a fresh proof per call");
+
+        // AccessToken.headersFor in application code (it/dpop/DpopCallServlet), at userinfo
+        HttpResponse<String> userinfo = browser.get(base + "app/dpop/call?url=" + enc(fake.issuer() + "/userinfo"),
+                PLAIN);
+        assertTrue(userinfo.body().startsWith("200 {\"sub\":\"fake-user\""), userinfo.body());
+        List<Recorded> userinfoCalls = fake.requests("/userinfo");
+        Recorded own = userinfoCalls.get(userinfoCalls.size() - 1);
+        assertEquals("DPoP " + accessToken, own.header("Authorization"));
+        assertProofFor(proofOf(own), "GET", fake.issuer() + "/userinfo");
+        assertEquals(ath(accessToken), proofOf(own).ath());
+        assertEquals(List.of(), fake.dpopRefusals());
+
+        // the proof the client sent, sent again by the test
+        HttpResponse<String> replayed = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(fake.uri("/api/orders?page=2")).header("Authorization", call.header("Authorization"))
+                        .header("DPoP", call.header("DPoP")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(401, replayed.statusCode(), replayed.body());
+        assertTrue(replayed.headers().firstValue("WWW-Authenticate").orElse("")
+                .startsWith("DPoP error=\"invalid_dpop_proof\", error_description=\"jti already used\""),
+                replayed.headers().map().toString());
+    }
+
+    @Test
+    void theApisNonceIsAnsweredByExactlyOneRetryAndThenRemembered() throws Exception {
+        fake.requireDpopNonce();
+        BrowserlessClient browser = new BrowserlessClient();
+        assertEquals(200, browser.navigate(base + "app/dpop/token").status());
+        String stale = fake.dpopNonce();
+        fake.rotateDpopNonce();
+        String url = base + "app/rest/api?url=" + enc(fake.issuer() + "/api/orders");
+        int refusedBefore = fake.dpopRefusals().size();
+
+        HttpResponse<String> api = browser.get(url, PLAIN);
+
+        assertEquals("200 {\"sub\":\"fake-user\",\"method\":\"GET\",\"path\":\"/api/orders\",\"scheme\":\"DPoP\"}",
+                api.body());
+        List<Recorded> calls = fake.requests("/api/orders");
+        assertEquals(2, calls.size(), "one retry");
+        assertEquals(stale, proofOf(calls.get(0)).nonce());
+        assertEquals(fake.dpopNonce(), proofOf(calls.get(1)).nonce());
+        assertNotEquals(proofOf(calls.get(0)).jti(), proofOf(calls.get(1)).jti(), "the retry is a new proof");
+        assertEquals(List.of(new DpopRefusal("/api/orders", "use_dpop_nonce", "nonce is not the current one")),
+                fake.dpopRefusals().subList(refusedBefore, fake.dpopRefusals().size()));
+        assertTrue(browser.get(url, PLAIN).body().startsWith("200 "));
+        assertEquals(3, fake.requests("/api/orders").size(), "the nonce is remembered: no second dance");
+
+        // application code's own retry: headersFor(method, target, nonce)
+        fake.rotateDpopNonce();
+        HttpResponse<String> own = browser.get(base + "app/dpop/call?url=" + enc(fake.issuer() + "/api/own"),
+                PLAIN);
+        assertTrue(own.body().startsWith("200 {\"sub\":\"fake-user\",\"method\":\"GET\",\"path\":\"/api/own\""),
+                own.body());
+        assertEquals(2, fake.requests("/api/own").size());
+        assertEquals(fake.dpopNonce(), proofOf(fake.requests("/api/own").get(1)).nonce());
+
+        // a nonce that never lasts: one retry, and the API's 401 is the answer
+        fake.refuseEveryDpopNonce();
+        HttpResponse<String> never = browser.get(url, PLAIN);
+        assertTrue(never.body().startsWith("401 "), never.body());
+        assertEquals(5, fake.requests("/api/orders").size(), "exactly one retry");
+    }
+
     private static DpopProof proofOf(Recorded request) {
         assertEquals(1, request.dpopHeaders().size(), request.path() + ": one DPoP header");
         return request.dpopProof().orElseThrow();
@@ -294,6 +385,10 @@ class DpopIT extends AgainstFakeServer {
     private static String ath(String accessToken) throws Exception {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
                 .getInstance("SHA-256").digest(accessToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void assertNoSecretIn(String page) {
