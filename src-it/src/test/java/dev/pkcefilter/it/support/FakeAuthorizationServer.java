@@ -68,6 +68,17 @@ import com.sun.net.httpserver.HttpServer;
  * {@code require_pushed_authorization_requests} and {@code /authorize} refuses a request without a
  * {@code request_uri} (as Keycloak's FAPI 2.0 policies do: an {@code invalid_request} error to the redirect URI).
  * {@link #answerParWith} and {@link #parTakes} make the PAR endpoint fail or slow.
+ *
+ * <p>It does DPoP (RFC 9449) as an authorization server and as a resource server ({@code /userinfo}, and
+ * {@code /api/...}, an API that answers who called it). A {@code DPoP} proof is checked wherever one is sent, and
+ * wherever a DPoP-bound token needs one ({@link DpopVerifier}: typ, alg, public jwk, signature, htm, htu, iat,
+ * replayed jti, ath, key). At PAR it binds the code to the proof's key (§10; as a {@code dpop_jkt} parameter does);
+ * at the token endpoint it issues {@code token_type: DPoP} tokens bound to the proof's key ({@link #confirmation}),
+ * a public client's refresh tokens bound too (§5), unless {@link #answerBearerToDpop}. A bad proof is answered 400
+ * {@code invalid_dpop_proof} at PAR, token and revocation, and 401 {@code WWW-Authenticate: DPoP
+ * error="invalid_dpop_proof"} at a resource ({@code error="invalid_token"} for a bad or wrongly presented token),
+ * each recorded in {@link #dpopRefusals()}. {@link #requireDpop} needs a proof on every grant,
+ * {@link #requireDpopNonce()} the nonce dance (§8, §9), and {@link Recorded#dpopProof()} reads what the client sent.
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
 
@@ -150,6 +161,28 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             return headers.getFirst(name);
         }
 
+        /** @return every {@code DPoP} header of the request (RFC 9449 §4.1: a client sends at most one) */
+        public List<String> dpopHeaders() {
+            List<String> values = headers.get("DPoP");
+            return values == null ? List.of() : List.copyOf(values);
+        }
+
+        /**
+         * @return the request's DPoP proof (RFC 9449 §4.2), read but not checked; empty without a {@code DPoP}
+         *     header or when it is not a JWS
+         */
+        public java.util.Optional<DpopProof> dpopProof() {
+            String value = header("DPoP");
+            if (value == null) {
+                return java.util.Optional.empty();
+            }
+            try {
+                return java.util.Optional.of(DpopProof.parse(value));
+            } catch (java.text.ParseException | RuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
         /** @return a token request's parameters, from its form or, with {@code Content-Type: application/json}, its JSON body */
         public Map<String, String> parameters() {
             String type = header("Content-Type");
@@ -188,7 +221,19 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private record PushedRequest(Map<String, String> parameters, String clientId, Instant expiresAt) {
     }
 
-    private record IssuedCode(String clientId, String redirectUri, String challenge, String nonce, Grant grant) {
+    /** A code, with the thumbprint it is bound to ({@code dpop_jkt}, RFC 9449 §10) or {@code null}. */
+    private record IssuedCode(String clientId, String redirectUri, String challenge, String nonce, Grant grant,
+            String dpopJkt) {
+    }
+
+    /**
+     * A DPoP proof the fake refused, or the nonce it asked for.
+     *
+     * @param path the endpoint
+     * @param error {@code invalid_dpop_proof}, {@code use_dpop_nonce} or, at a resource, {@code invalid_token}
+     * @param reason what was wrong, e.g. {@code jti already used}
+     */
+    public record DpopRefusal(String path, String error, String reason) {
     }
 
     /** Who signed in, to which client, and when: kept with a code and with each refresh token issued from it. */
@@ -267,6 +312,22 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     /** How long the PAR endpoint takes to answer, in milliseconds. */
     private volatile long parDelayMillis;
 
+    /** Checks DPoP proofs and remembers their {@code jti} (RFC 9449 §4.3, §11.1). */
+    private final DpopVerifier dpop = new DpopVerifier();
+    /** Whether every token request (code and refresh grants) must carry a DPoP proof. */
+    private volatile boolean requireDpop;
+    /** The nonce proofs must carry (RFC 9449 §8, §9), {@code null}: none asked for. */
+    private volatile String dpopNonce;
+    /** Whether every proof is answered {@code use_dpop_nonce} with a new nonce, as a server gone wrong would. */
+    private volatile boolean refuseEveryDpopNonce;
+    /** Whether tokens are issued as Bearer, unbound, although the request carried a proof. */
+    private volatile boolean answerBearerToDpop;
+    /** The thumbprint each DPoP-bound access token is bound to: what its {@code cnf.jkt} says (RFC 9449 §6). */
+    private final Map<String, String> accessTokenJkt = new ConcurrentHashMap<>();
+    /** The thumbprint each refresh token of a public client is bound to (RFC 9449 §5). */
+    private final Map<String, String> refreshTokenJkt = new ConcurrentHashMap<>();
+    private final List<DpopRefusal> dpopRefusals = new CopyOnWriteArrayList<>();
+
     /** Live refresh tokens; each is rotated on use (the old one is refused afterwards). */
     private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
     private final AtomicInteger refreshGrants = new AtomicInteger();
@@ -306,6 +367,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         http.createContext("/token", this::token);
         http.createContext("/par", this::par);
         http.createContext("/userinfo", this::userinfo);
+        http.createContext("/api", this::api);
         http.createContext("/revoke", this::revoke);
         http.createContext("/end-session", this::endSession);
         http.createContext("/jwks", this::jwks);
@@ -614,6 +676,76 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether every token request, code and refresh grants alike, must carry a DPoP proof (RFC 9449 §5), as
+     * Keycloak's {@code dpop.bound.access.tokens} client asks; refused without one with 400
+     * {@code invalid_dpop_proof} "DPoP proof is missing". Default no: a proof is checked when one is sent. Kept
+     * across {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer requireDpop(boolean required) {
+        this.requireDpop = required;
+        return this;
+    }
+
+    /**
+     * Makes every DPoP proof carry the server's nonce (RFC 9449 §8, §9), a new one from now: a proof without it, or
+     * with another, is answered 400 {@code use_dpop_nonce} with a {@code DPoP-Nonce} header at PAR, token and
+     * revocation, and 401 {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} with {@code DPoP-Nonce} at
+     * userinfo and {@code /api}. One nonce serves every endpoint (one origin); every answer to a proof carries it.
+     * Until {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer requireDpopNonce() {
+        this.dpopNonce = "n-" + UUID.randomUUID();
+        return this;
+    }
+
+    /** A new nonce replaces the current one (RFC 9449 §8.2), after {@link #requireDpopNonce()}. @return this server */
+    public FakeAuthorizationServer rotateDpopNonce() {
+        if (dpopNonce == null) {
+            throw new IllegalStateException("requireDpopNonce() first");
+        }
+        return requireDpopNonce();
+    }
+
+    /** @return the nonce proofs must carry now, {@code null} when none is asked for */
+    public String dpopNonce() {
+        return dpopNonce;
+    }
+
+    /**
+     * Every proof is refused for its nonce, each time with a new one, as a server whose nonces never last would:
+     * a client must give up after one retry (RFC 9449 §8, §9). Until {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer refuseEveryDpopNonce() {
+        requireDpopNonce();
+        this.refuseEveryDpopNonce = true;
+        return this;
+    }
+
+    /**
+     * Tokens are issued as {@code token_type: Bearer} and bound to nothing although the request carried a valid
+     * proof, as a server that does not do DPoP answers (RFC 9449 §5: the client must then see it is not DPoP).
+     * Until {@link #reset()}. @return this server
+     */
+    public FakeAuthorizationServer answerBearerToDpop() {
+        this.answerBearerToDpop = true;
+        return this;
+    }
+
+    /**
+     * @return the thumbprint an access token is bound to, what its {@code cnf.jkt} says (RFC 9449 §6.1; the tokens
+     *     are opaque and the binding is the fake's, as an introspection response would give it, §6.2); empty for a
+     *     Bearer token or one the fake never issued
+     */
+    public java.util.Optional<String> confirmation(String accessToken) {
+        return java.util.Optional.ofNullable(accessTokenJkt.get(accessToken));
+    }
+
+    /** @return every DPoP proof refused (and nonce asked for), in order, since the last {@link #reset()} */
+    public List<DpopRefusal> dpopRefusals() {
+        return List.copyOf(dpopRefusals);
+    }
+
     /** @return the issuer, {@code http://127.0.0.1:PORT} */
     public String issuer() {
         return base;
@@ -661,6 +793,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         parBody = null;
         parDelayMillis = 0;
         parExpiresIn = 60;
+        dpopNonce = null;
+        refuseEveryDpopNonce = false;
+        answerBearerToDpop = false;
+        dpopRefusals.clear();
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
@@ -676,8 +812,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                  "revocation_endpoint":"%1$s/revoke","end_session_endpoint":"%1$s/end-session",
                  "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"],
-                 "pushed_authorization_request_endpoint":"%1$s/par"%2$s}
-                """.formatted(base, requirePar ? ",\"require_pushed_authorization_requests\":true" : ""));
+                 "pushed_authorization_request_endpoint":"%1$s/par",
+                 "dpop_signing_alg_values_supported":[%3$s]%2$s}
+                """.formatted(base, requirePar ? ",\"require_pushed_authorization_requests\":true" : "",
+                        algorithms()));
     }
 
     /** The public keys (RFC 7517 §5), or an HTML error page when {@link #answerJwksWith} says so. */
@@ -718,6 +856,14 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             send(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}");
             return;
         }
+        String jkt = proofAtAuthorizationServer(exchange, request, false, null, null); // RFC 9449 §10.1
+        if (jkt == null) {
+            return;
+        }
+        if (!jkt.isEmpty() && form.containsKey("dpop_jkt") && !jkt.equals(form.get("dpop_jkt"))) {
+            refuseProof(exchange, request, 400, "invalid_dpop_proof", "dpop_jkt is not the proof's key");
+            return;
+        }
         String problem = form.containsKey("request_uri") ? "request_uri must not be pushed"
                 : !clientId.equals(form.get("client_id")) ? "client_id differs from the authenticated client"
                 : authorizationProblem(form);
@@ -730,6 +876,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         secrets.add(requestUri);
         Map<String, String> parameters = new LinkedHashMap<>(form);
         parameters.remove("client_secret");
+        if (!jkt.isEmpty()) {
+            parameters.put("dpop_jkt", jkt); // §10.1: the code is bound to the proof's key, as dpop_jkt binds it
+        }
         pushed.put(requestUri, new PushedRequest(parameters, clientId, Instant.now().plusSeconds(parExpiresIn)));
         send(exchange, 201, "application/json",
                 "{\"request_uri\":\"" + requestUri + "\",\"expires_in\":" + parExpiresIn + "}");
@@ -795,7 +944,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             String code = UUID.randomUUID().toString();
             secrets.add(code);
             codes.put(code, new IssuedCode(q.get("client_id"), redirectUri, q.get("code_challenge"), q.get("nonce"),
-                    new Grant(q.getOrDefault("login_hint", user), q.get("client_id"), Instant.now())));
+                    new Grant(q.getOrDefault("login_hint", user), q.get("client_id"), Instant.now()),
+                    q.get("dpop_jkt")));
             target = redirectUri + "?code=" + enc(code) + "&state=" + enc(state);
         }
         if (sendIss) {
@@ -811,8 +961,19 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         if (!assertionAccepted(exchange, request)) {
             return;
         }
-        if ("refresh_token".equals(parameters(request).get("grant_type"))) {
-            refresh(exchange, parameters(request));
+        // RFC 9449 §5: a proof where one is sent or needed, by the key a public client's refresh token or a code
+        // (dpop_jkt, §10) is bound to
+        boolean refresh = "refresh_token".equals(parameters(request).get("grant_type"));
+        IssuedCode code = refresh ? null : codes.get(String.valueOf(parameters(request).get("code")));
+        String boundJkt = refresh ? refreshTokenJkt.get(String.valueOf(parameters(request).get("refresh_token")))
+                : code == null ? null : code.dpopJkt();
+        String jkt = proofAtAuthorizationServer(exchange, request, requireDpop || boundJkt != null, null, boundJkt);
+        if (jkt == null) {
+            return;
+        }
+        jkt = jkt.isEmpty() ? null : jkt;
+        if (refresh) {
+            refresh(exchange, parameters(request), jkt);
             return;
         }
         switch (tokenMode) {
@@ -823,10 +984,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             case NO_ACCESS_TOKEN -> send(exchange, 200, "application/json", "{\"token_type\":\"Bearer\"}");
             case SLOW -> {
                 sleep(slowMillis);
-                issue(exchange, request);
+                issue(exchange, request, jkt);
             }
             case CUSTOM -> send(exchange, 200, tokenContentType, tokenBody);
-            case NORMAL -> issue(exchange, request);
+            case NORMAL -> issue(exchange, request, jkt);
         }
     }
 
@@ -844,7 +1005,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         return parameters.get("audience") == null ? "audience is missing" : "audience is not " + required;
     }
 
-    private void issue(HttpExchange exchange, Recorded request) throws IOException {
+    private void issue(HttpExchange exchange, Recorded request, String jkt) throws IOException {
         Map<String, String> form = parameters(request);
         if (form.get("code_verifier") != null) {
             secrets.add(form.get("code_verifier"));
@@ -867,10 +1028,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
                     "{\"error\":\"invalid_grant\",\"error_description\":\"" + problem + "\"}");
             return;
         }
-        sendTokens(exchange, issued.grant(), issued.nonce(), false);
+        sendTokens(exchange, issued.grant(), issued.nonce(), false, jkt);
     }
 
-    private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
+    private void refresh(HttpExchange exchange, Map<String, String> form, String jkt) throws IOException {
         refreshGrants.incrementAndGet();
         sleep(refreshDelayMillis);
         if (refreshError != null) {
@@ -884,15 +1045,18 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             return;
         }
         Grant grant = refreshTokens.remove(String.valueOf(form.get("refresh_token"))); // rotation: one use
+        refreshTokenJkt.remove(String.valueOf(form.get("refresh_token")));
         if (grant == null) {
             refusedRefreshes.incrementAndGet();
             send(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token not valid\"}");
             return;
         }
-        sendTokens(exchange, grant, null, true); // OpenID Connect Core 1.0 §12.2: no nonce in a refreshed ID token
+        sendTokens(exchange, grant, null, true, jkt); // OpenID Connect Core 1.0 §12.2: no nonce in a refreshed ID token
     }
 
-    private void sendTokens(HttpExchange exchange, Grant grant, String nonce, boolean refresh) throws IOException {
+    /** @param jkt the thumbprint of the request's DPoP proof, {@code null} without one */
+    private void sendTokens(HttpExchange exchange, Grant grant, String nonce, boolean refresh, String jkt)
+            throws IOException {
         String accessToken = "at-" + UUID.randomUUID();
         String refreshToken = "rt-" + UUID.randomUUID();
         String idToken = idToken(grant, nonce, accessToken, refresh);
@@ -904,10 +1068,17 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
         lastIdToken = idToken;
         lastAccessToken = accessToken;
+        boolean bound = jkt != null && !answerBearerToDpop;
+        if (bound) {
+            accessTokenJkt.put(accessToken, jkt); // RFC 9449 §6: the token's cnf.jkt
+            if (issueRefreshToken && clientSecret == null && clientKey == null) {
+                refreshTokenJkt.put(refreshToken, jkt); // §5: a public client's refresh token is bound too
+            }
+        }
         send(exchange, 200, "application/json", """
                 {"access_token":"%s","token_type":"%s","%s":%d,%s"scope":"openid profile",
                  "id_token":"%s"}
-                """.formatted(accessToken, tokenType, lifetimeMember, expiresIn,
+                """.formatted(accessToken, bound ? "DPoP" : tokenType, lifetimeMember, expiresIn,
                         issueRefreshToken ? "\"refresh_token\":\"" + refreshToken + "\"," : "", idToken));
     }
 
@@ -1045,6 +1216,12 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
         Map<String, String> form = request.form();
         String token = String.valueOf(form.get("token"));
+        // a DPoP-bound token is revoked only with a proof of its key, with ath for an access token (as Keycloak does)
+        String boundJkt = accessTokenJkt.containsKey(token) ? accessTokenJkt.get(token) : refreshTokenJkt.get(token);
+        if (proofAtAuthorizationServer(exchange, request, boundJkt != null,
+                accessTokenJkt.containsKey(token) ? token : null, boundJkt) == null) {
+            return;
+        }
         int status = revocationStatus;
         boolean live = accessTokens.containsKey(token) || refreshTokens.containsKey(token);
         revocations.add(new Revocation(token, form.get("token_type_hint"), live, form.get("client_id")));
@@ -1185,13 +1362,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     }
 
     private void userinfo(HttpExchange exchange) throws IOException {
-        record(exchange, "");
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String user = authorization != null && authorization.startsWith("Bearer ")
-                ? accessTokens.get(authorization.substring(7)) : null;
+        Recorded request = record(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String user = resourceUser(exchange, request);
         if (user == null) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            send(exchange, 401, "application/json", "{\"error\":\"invalid_token\"}");
             return;
         }
         if (userinfoStatus != 200) {
@@ -1200,6 +1373,138 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
         send(exchange, 200, "application/json", "{\"sub\":\"" + (userinfoSubject != null ? userinfoSubject : user)
                 + "\",\"preferred_username\":\"" + user + "\"" + (userinfoExtra.isEmpty() ? "" : "," + userinfoExtra) + "}");
+    }
+
+    /** A protected API ({@code /api/...}, any method): answers who called it, with which scheme, once authorized. */
+    private void api(HttpExchange exchange) throws IOException {
+        Recorded request = record(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String user = resourceUser(exchange, request);
+        if (user == null) {
+            return;
+        }
+        String authorization = request.header("Authorization");
+        send(exchange, 200, "application/json", "{\"sub\":\"" + user + "\",\"method\":\"" + request.method()
+                + "\",\"path\":\"" + request.path() + "\",\"scheme\":\""
+                + authorization.substring(0, authorization.indexOf(' ')) + "\"}");
+    }
+
+    /**
+     * Authorizes a request at a resource (userinfo, {@code /api}): a Bearer token as {@code Bearer} (RFC 6750
+     * §2.1), a DPoP-bound one only as {@code DPoP} with a proof of its key carrying {@code ath} (RFC 9449 §7.1),
+     * or answers 401 itself.
+     *
+     * @return the token's user, or {@code null} when refused and answered
+     */
+    private String resourceUser(HttpExchange exchange, Recorded request) throws IOException {
+        String authorization = request.header("Authorization");
+        int space = authorization == null ? -1 : authorization.indexOf(' ');
+        String scheme = space < 0 ? "" : authorization.substring(0, space);
+        String token = space < 0 ? "" : authorization.substring(space + 1).trim();
+        boolean dpopScheme = "DPoP".equalsIgnoreCase(scheme); // RFC 9110 §11.1: a scheme in any case
+        String user = accessTokens.get(token);
+        String jkt = accessTokenJkt.get(token);
+        if (user == null || !dpopScheme && !"Bearer".equalsIgnoreCase(scheme)) {
+            if (!dpopScheme && jkt == null) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                send(exchange, 401, "application/json", "{\"error\":\"invalid_token\"}");
+                return null;
+            }
+            refuseProof(exchange, request, 401, "invalid_token", "the token is not valid");
+            return null;
+        }
+        if (!dpopScheme && jkt != null) {
+            refuseProof(exchange, request, 401, "invalid_token", "a DPoP-bound token sent as Bearer"); // §7.2
+            return null;
+        }
+        if (dpopScheme && jkt == null) {
+            refuseProof(exchange, request, 401, "invalid_token", "not a DPoP-bound token");
+            return null;
+        }
+        if (dpopScheme) {
+            DpopVerifier.Outcome outcome = checkProof(exchange, request, token, jkt);
+            if (!outcome.accepted()) {
+                if (outcome.needsNonce()) {
+                    exchange.getResponseHeaders().set("DPoP-Nonce", dpopNonce); // §9
+                    refuseProof(exchange, request, 401, "use_dpop_nonce", outcome.problem());
+                } else {
+                    refuseProof(exchange, request, 401, "invalid_dpop_proof", outcome.problem());
+                }
+                return null;
+            }
+            announceNonce(exchange);
+        }
+        return user;
+    }
+
+    /**
+     * Checks a request's DPoP proof at an authorization server endpoint (RFC 9449 §5, §8, §10.1) when it carries
+     * one or needs one, and answers a refusal itself: 400 {@code invalid_dpop_proof}, or {@code use_dpop_nonce} with
+     * the nonce in {@code DPoP-Nonce}.
+     *
+     * @param required whether a proof must be there
+     * @param accessToken the access token the request presents (revocation), for {@code ath}; {@code null} if none
+     * @param boundJkt the thumbprint the proof's key must have, or {@code null}
+     * @return the proof's thumbprint, {@code ""} for no proof, or {@code null} when it was refused and answered
+     */
+    private String proofAtAuthorizationServer(HttpExchange exchange, Recorded request, boolean required,
+            String accessToken, String boundJkt) throws IOException {
+        if (request.dpopHeaders().isEmpty() && !required) {
+            return "";
+        }
+        DpopVerifier.Outcome outcome = checkProof(exchange, request, accessToken, boundJkt);
+        if (outcome.accepted()) {
+            announceNonce(exchange);
+            return outcome.jkt();
+        }
+        if (outcome.needsNonce()) {
+            exchange.getResponseHeaders().set("DPoP-Nonce", dpopNonce); // §8
+            refuseProof(exchange, request, 400, "use_dpop_nonce", outcome.problem());
+        } else {
+            refuseProof(exchange, request, 400, "invalid_dpop_proof", outcome.problem());
+        }
+        return null;
+    }
+
+    private DpopVerifier.Outcome checkProof(HttpExchange exchange, Recorded request, String accessToken,
+            String boundJkt) {
+        if (refuseEveryDpopNonce) {
+            requireDpopNonce(); // a new nonce each time: never the one the proof carries
+        }
+        request.dpopHeaders().forEach(secrets::add); // a credential for its short life: the leak checks look for it
+        String host = request.header("Host");
+        URI target = URI.create("http://" + (host != null ? host : "127.0.0.1:" + port)
+                + exchange.getRequestURI().getRawPath()); // the URI the client addressed (RFC 9449 §4.3 item 9)
+        return dpop.check(request.dpopHeaders(), request.method(), target, accessToken, boundJkt, dpopNonce);
+    }
+
+    /** Every answer to a proof carries the current nonce when one is asked for (RFC 9449 §8.2, §9). */
+    private void announceNonce(HttpExchange exchange) {
+        String nonce = dpopNonce;
+        if (nonce != null) {
+            exchange.getResponseHeaders().set("DPoP-Nonce", nonce);
+        }
+    }
+
+    /**
+     * Answers a refused proof or token and records it: at the authorization server (400) an OAuth error body
+     * (RFC 9449 §5, §8), at a resource (401) a {@code DPoP} challenge (§7.1, §9) with the algorithms it takes.
+     */
+    private void refuseProof(HttpExchange exchange, Recorded request, int status, String error, String reason)
+            throws IOException {
+        dpopRefusals.add(new DpopRefusal(request.path(), error, reason));
+        if (status == 401) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "DPoP error=\"" + error
+                    + "\", error_description=\"" + reason + "\", algs=\"" + algorithms().replace("\"", "")
+                            .replace(',', ' ') + "\"");
+        }
+        send(exchange, status, "application/json",
+                "{\"error\":\"" + error + "\",\"error_description\":\"" + reason + "\"}");
+    }
+
+    /** @return the DPoP algorithms it takes, as a JSON array's members */
+    private static String algorithms() {
+        return DpopVerifier.ALGORITHMS.stream().map(a -> "\"" + a.getName() + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     private Recorded record(HttpExchange exchange, String body) {
