@@ -18,7 +18,8 @@ import com.nimbusds.jose.util.Base64URL;
 
 /**
  * The key pair of one login's DPoP proofs (RFC 9449 §4, §4.2): ES256, an EC key on P-256 (RFC 7518 §3.4), made by
- * Nimbus JOSE+JWT with the JDK's {@code SecureRandom} when the login starts, kept in the pending login and then with
+ * Nimbus JOSE+JWT with the JDK's {@code SecureRandom} when the login pushes its request, else at its callback, kept
+ * in the pending login and then with
  * the tokens, so that every proof of the session, the refreshes' and the API calls', is signed by the key the
  * access token is bound to ({@code cnf.jkt}, RFC 9449 §6).
  *

@@ -28,9 +28,10 @@ import dev.pkcefilter.impl.protocol.State;
  * @param createdAt when the login started
  * @param nonce the nonce sent (OpenID Connect Core 1.0 §3.1.2.1), or {@code null} when the scope had no
  *        {@code openid} (and in a login a version before 0.2 started)
- * @param dpopKey the login's DPoP key pair (RFC 9449 §4) as {@link DpopKey#toBytes()}, made at its start with
- *        {@code pkce.dpop}: the pushed request and the code's token request carry proofs of it, and the tokens keep
- *        it; {@code null} without. A private key: never shown
+ * @param dpopKey the login's DPoP key pair (RFC 9449 §4) as {@link DpopKey#toBytes()}, made at its start when
+ *        {@code pkce.dpop} pushes the request (its proof may bind the code, §10.1): the code's token request carries
+ *        a proof of it too, and the tokens keep it; {@code null} without a push (the callback makes the key) or
+ *        without DPoP. A private key: never shown
  */
 @Immutable
 public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt,

@@ -154,7 +154,10 @@ final class CallbackHandler {
             return;
         }
         // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
-        Optional<DpopKey> dpopKey = login.dpop();
+        // RFC 9449 §4: the login's key pair, made at its start when it pushed its request, else here, once the
+        // server's answer named a pending login
+        Optional<DpopKey> dpopKey = login.dpop()
+                .or(() -> config.client().dpop() ? Optional.of(DpopKey.generate()) : Optional.empty());
         TokenRequest tokenRequest = new TokenRequest(metadata.tokenEndpoint(),
                 new AuthorizationCodeGrant(code, login.redirectUri(), login.verifier()),
                 config.client().authentication(), config.client().audience(), dpopKey); // RFC 9449 §5

@@ -120,10 +120,12 @@ final class LoginStarter {
         AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
                 redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
                 nonce);
-        // RFC 9449 §4: one key pair per login, for every proof of its session
-        Optional<DpopKey> dpopKey = client.dpop() ? Optional.of(DpopKey.generate()) : Optional.empty();
         String location;
+        Optional<DpopKey> dpopKey = Optional.empty();
         if (config.server().par().pushes(metadata)) {
+            // RFC 9449 §4, §10.1: the login's key pair, made now because the push's proof may bind the code to it.
+            // Without a push the callback makes it (CallbackHandler), so an anonymous request costs no key pair
+            dpopKey = client.dpop() ? Optional.of(DpopKey.generate()) : Optional.empty();
             Optional<String> pushed = push(request, response, metadata, authorization, dpopKey);
             if (pushed.isEmpty()) {
                 return; // the page is written; nothing was stored

@@ -230,14 +230,19 @@ class DpopLoginTest {
         return claims;
     }
 
-    /** Starts a login and completes its callback; @return the pending login it had */
-    PendingLogin signIn(FakeHttp.Session session, String type, int expiresIn) throws IOException {
+    /** Starts a login and completes its callback; @return the key the stored tokens keep */
+    DpopKey signIn(FakeHttp.Session session, String type, int expiresIn) throws IOException {
         startLogin(session);
         PendingLogin login = onlyPending(session);
+        replaceAnswers("/token"); // an earlier sign-in's answer names its own nonce
         answer("/token", 200, tokens(type, "AT-1", expiresIn, login.nonce().value()));
         FakeHttp.Response response = callback(session, login.state().value());
         assertEquals(302, response.status, response.body());
-        return login;
+        return storedKey(session);
+    }
+
+    DpopKey storedKey(FakeHttp.Session session) {
+        return context.store().tokensOrNull(session.session).dpopKey().orElseThrow();
     }
 
     /**
@@ -259,13 +264,21 @@ class DpopLoginTest {
         FakeHttp.Session first = new FakeHttp.Session("S1");
         FakeHttp.Session second = new FakeHttp.Session("S2");
 
-        startLogin(first);
-        startLogin(second);
+        DpopKey one = signIn(first, "DPoP", 300);
+        DpopKey two = signIn(second, "DPoP", 300);
 
-        DpopKey one = onlyPending(first).dpop().orElseThrow();
-        DpopKey two = onlyPending(second).dpop().orElseThrow();
         assertNotEquals(one, two);
         assertNotEquals(one.thumbprint(), two.thumbprint());
+    }
+
+    @Test
+    void aLoginStartWithoutAPushMakesNoKeyPairYetSoAnAnonymousRequestCostsNone() throws IOException {
+        context();
+        FakeHttp.Session session = new FakeHttp.Session("S1");
+
+        startLogin(session);
+
+        assertTrue(onlyPending(session).dpop().isEmpty(), "the callback makes it");
     }
 
     @Test
@@ -285,9 +298,8 @@ class DpopLoginTest {
         context();
         FakeHttp.Session session = new FakeHttp.Session("S1");
 
-        PendingLogin login = signIn(session, "DPoP", 300);
+        DpopKey key = signIn(session, "DPoP", 300);
 
-        DpopKey key = login.dpop().orElseThrow();
         Received token = to("/token").get(0);
         JWTClaimsSet claims = verified(token.dpop(), key, "POST", issuer + "/token");
         assertNull(claims.getClaim("ath"), "no access token is presented at the token endpoint");
@@ -313,7 +325,7 @@ class DpopLoginTest {
         assertEquals(302, response.status, response.body());
         List<Received> sent = to("/token");
         assertEquals(2, sent.size());
-        DpopKey key = login.dpop().orElseThrow();
+        DpopKey key = storedKey(session);
         assertNull(verified(sent.get(0).dpop(), key, "POST", issuer + "/token").getClaim("nonce"));
         JWTClaimsSet retry = verified(sent.get(1).dpop(), key, "POST", issuer + "/token");
         assertEquals("eyJ7S_zG.eyJH0-Z.HX4w-7v", retry.getStringClaim("nonce"));
@@ -341,11 +353,11 @@ class DpopLoginTest {
         context("pkce.dpop-accept-bearer", "true");
         FakeHttp.Session session = new FakeHttp.Session("S1");
 
-        PendingLogin login = signIn(session, "bearer", 300);
+        DpopKey key = signIn(session, "bearer", 300);
 
         TokenSet tokens = context.store().tokensOrNull(session.session);
         assertEquals("Bearer", tokens.tokenType());
-        assertEquals(login.dpop(), tokens.dpopKey(), "the key stays for the proofs of the refreshes");
+        verified(to("/token").get(0).dpop(), key, "POST", issuer + "/token"); // the key stays for the refreshes' proofs
     }
 
     @Test
@@ -413,9 +425,8 @@ class DpopLoginTest {
         answer("/userinfo", 200, "{\"sub\":\"alice\",\"email\":\"alice@example.com\"}");
         FakeHttp.Session session = new FakeHttp.Session("S1");
 
-        PendingLogin login = signIn(session, "DPoP", 300);
+        DpopKey key = signIn(session, "DPoP", 300);
 
-        DpopKey key = login.dpop().orElseThrow();
         List<Received> calls = to("/userinfo");
         assertEquals(2, calls.size(), "one retry with the nonce (RFC 9449 §9)");
         for (Received call : calls) {
@@ -446,7 +457,7 @@ class DpopLoginTest {
         context();
         answer("/revoke", 200, "");
         FakeHttp.Session session = new FakeHttp.Session("S1");
-        DpopKey key = signIn(session, "DPoP", 300).dpop().orElseThrow();
+        DpopKey key = signIn(session, "DPoP", 300);
 
         context.signIn().revoke(context.store().tokensOrNull(session.session));
 
