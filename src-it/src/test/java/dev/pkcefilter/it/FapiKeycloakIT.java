@@ -127,6 +127,10 @@ class FapiKeycloakIT {
             assertEquals(KeycloakServer.FAPI_CLIENT_ID, query.get("client_id"));
             assertTrue(query.get("request_uri").startsWith("urn:ietf:params:oauth:request_uri:"), authorize);
 
+            // RFC 9207: the callback names the issuer
+            assertTrue(hops.stream().anyMatch(d -> d.url().startsWith(app("oauth/callback?"))
+                    && queryParameters(URI.create(d.url())).containsKey("iss") && d.status() == 302), hops::toString);
+
             String signedIn = browser.source();
             assertTrue(signedIn.contains("You are signed in"), browser::describe);
             assertTrue(signedIn.contains("<tr><th>Token type</th><td>" + TOKEN_TYPE + "</td></tr>"), browser::describe);
@@ -135,6 +139,9 @@ class FapiKeycloakIT {
 
             browser.open(app("app/userinfo")); // the example's ApiClient: userinfo through BearerTokenFilter
             assertPage(browser, ALICE);
+            // the PS256 ID token verified (a key Keycloak made for it), the realm role mapped to the client
+            browser.open(app("app/me"));
+            assertPage(browser, Pattern.compile("\"roles\"\\s*:\\s*\\[\"admin\"\\].*\"verified\"\\s*:\\s*true"));
             browser.open(app("app/token"));
             assertPage(browser, Pattern.compile("\"tokenType\"\\s*:\\s*\"" + TOKEN_TYPE + "\""));
             String before = hash(browser.source());
