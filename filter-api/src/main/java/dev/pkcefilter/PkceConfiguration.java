@@ -219,6 +219,20 @@ public @interface PkceConfiguration {
      */
     String par() default "";
 
+    /**
+     * @return {@code pkce.dpop}: DPoP-bound tokens (RFC 9449): each login makes an ES256 key pair, kept in the
+     *         session with the tokens, and the token, refresh, pushed authorization, revocation and userinfo requests
+     *         and {@link BearerTokenFilter}'s calls carry proofs signed with it (default {@code false})
+     */
+    boolean dpop() default false;
+
+    /**
+     * @return {@code pkce.dpop-accept-bearer}: with {@code pkce.dpop}, keep a {@code Bearer} token the server answers
+     *         although a proof was sent, and send it as a bearer token (default {@code false}: such an answer fails
+     *         the login or refresh, RFC 9449 §5)
+     */
+    boolean dpopAcceptBearer() default false;
+
     /** Holds the annotations of a class that configures several clients. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -102,12 +102,15 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
      * @param key the private key of {@code private_key_jwt}
      * @param assertionAudience the {@code aud} of client assertions: the issuer (FAPI 2.0 §5.3.2.1), or empty for
      *        the URL of the endpoint each request goes to
+     * @param dpop whether each login makes a DPoP key pair and its requests carry proofs (RFC 9449, {@code pkce.dpop})
+     * @param dpopAcceptBearer whether a {@code Bearer} answer to a request with a proof is kept and used as a bearer
+     *        token ({@code pkce.dpop-accept-bearer}); otherwise it fails like any invalid token response
      */
     public record Client(String id, Optional<ClientSecret> secret, ClientAuthMethod authMethod,
                          String scope, Optional<String> audience, Map<String, String> authorizeParams,
                          TokenRequestFormat tokenRequestFormat, Set<String> acceptedTokenTypes,
                          Optional<List<Origin>> apiOrigins, Optional<ClientKey> key,
-                         Optional<URI> assertionAudience) {
+                         Optional<URI> assertionAudience, boolean dpop, boolean dpopAcceptBearer) {
         public Client {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(secret, "secret");
@@ -249,6 +252,8 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
         private boolean userinfoClaims;
         private boolean containerSecurity;
         private PushedAuthorizationRequestMode par = PushedAuthorizationRequestMode.AUTO;
+        private boolean dpop;
+        private boolean dpopAcceptBearer;
 
         private Builder() {
         }
@@ -450,6 +455,16 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
             return this;
         }
 
+        public Builder dpop(boolean value) {
+            dpop = value;
+            return this;
+        }
+
+        public Builder dpopAcceptBearer(boolean value) {
+            dpopAcceptBearer = value;
+            return this;
+        }
+
         /**
          * @throws NullPointerException without a client id
          * @throws IllegalArgumentException for a JWT method whose assertions are for the issuer, without an issuer
@@ -466,7 +481,7 @@ public record ClientConfiguration(Server server, Client client, Paths paths, Tim
                     new Server(issuer, authorizationEndpoint, tokenEndpoint, revocationEndpoint, endSessionEndpoint,
                             allowInsecureHttp, jwksUri, par),
                     new Client(clientId, clientSecret, auth, scope, audience, authorizeParams, tokenRequestFormat,
-                            acceptedTokenTypes, apiOrigins, clientKey, assertionAudience),
+                            acceptedTokenTypes, apiOrigins, clientKey, assertionAudience, dpop, dpopAcceptBearer),
                     new Paths(protectedPaths, publicPaths, callbackPath, logoutPath, redirectUri, postLogoutRedirect),
                     new Timeouts(refreshSkew, loginTimeout, httpTimeout),
                     new Identity(clockSkew, idTokenAlgorithms, principalClaim, rolesClaim, rolesSource,

@@ -51,7 +51,9 @@ public enum ConfigKey {
     CLIENT_KEY_ID("pkce.client-key-id", "clientKeyId"),
     CLIENT_KEY_ALGORITHM("pkce.client-key-algorithm", "clientKeyAlgorithm"),
     CLIENT_ASSERTION_AUDIENCE("pkce.client-assertion-audience", "clientAssertionAudience"),
-    PAR("pkce.par", "par");
+    PAR("pkce.par", "par"),
+    DPOP("pkce.dpop", "dpop"),
+    DPOP_ACCEPT_BEARER("pkce.dpop-accept-bearer", "dpopAcceptBearer");
 
     private final String key;
     private final String attribute;

@@ -261,6 +261,14 @@ public final class ConfigurationLoader {
         boolean userinfoClaims = flag(ConfigKey.USERINFO_CLAIMS);
         boolean containerSecurity = signIn && flag(ConfigKey.CONTAINER_SECURITY);
         PushedAuthorizationRequestMode par = par(issuer, authorizationEndpoint, tokenEndpoint);
+        boolean dpop = flag(ConfigKey.DPOP);
+        boolean dpopAcceptBearer = flag(ConfigKey.DPOP_ACCEPT_BEARER);
+        if (dpopAcceptBearer && !dpop && get(ConfigKey.DPOP).map(v -> bool(v).isPresent()).orElse(true)) {
+            problems.add(k(ConfigKey.DPOP_ACCEPT_BEARER) + " is true, but " + k(ConfigKey.DPOP) + " is not: it says"
+                    + " what to do with a Bearer answer to a DPoP proof (RFC 9449 §5), and without " + k(ConfigKey.DPOP)
+                    + "=true no proof is sent. Set " + k(ConfigKey.DPOP) + "=true, or remove "
+                    + k(ConfigKey.DPOP_ACCEPT_BEARER));
+        }
         boolean allowInsecureHttp = allowInsecureHttp(); // after every URL and origin is read
 
         if (problems.size() > problemsBefore) {
@@ -282,6 +290,7 @@ public final class ConfigurationLoader {
                 .userinfoClaims(userinfoClaims)
                 .containerSecurity(containerSecurity)
                 .par(par)
+                .dpop(dpop).dpopAcceptBearer(dpopAcceptBearer)
                 .build();
     }
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.pkcefilter.impl.config.ClientConfiguration;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.TokenResponse;
@@ -40,6 +41,20 @@ public final class LoginIdentity {
      */
     public Optional<VerifiedUser> of(TokenResponse tokens, ProviderMetadata metadata, Optional<Nonce> nonce)
             throws IdTokenException {
+        return of(tokens, metadata, nonce, Optional.empty());
+    }
+
+    /**
+     * @param tokens the login's token response
+     * @param metadata the issuer's metadata
+     * @param nonce the nonce the login sent, if it sent one
+     * @param dpopKey the login's DPoP key: a {@code DPoP} access token goes to userinfo with a proof of it (RFC 9449
+     *        §7.1)
+     * @return the verified user, or empty when the response names nobody
+     * @throws IdTokenException when its ID token or userinfo answer may not be used, or could not be checked now
+     */
+    public Optional<VerifiedUser> of(TokenResponse tokens, ProviderMetadata metadata, Optional<Nonce> nonce,
+                                     Optional<DpopKey> dpopKey) throws IdTokenException {
         if (tokens.idToken().isEmpty()) {
             return Optional.empty();
         }
@@ -58,6 +73,7 @@ public final class LoginIdentity {
             return Optional.of(user);
         }
         return Optional.of(validator.withUserinfo(user, tokens, metadata,
-                userinfo.fetch(metadata.userinfoEndpoint().get(), tokens.accessToken(), user.subject())));
+                userinfo.fetch(metadata.userinfoEndpoint().get(), tokens.accessToken(),
+                        dpopKey.filter(key -> "DPoP".equals(tokens.tokenType())), user.subject())));
     }
 }

@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.pkcefilter.impl.protocol.BoundedHttp;
+import dev.pkcefilter.impl.protocol.DpopKey;
+import dev.pkcefilter.impl.protocol.DpopProof;
+import dev.pkcefilter.impl.protocol.DpopProofs;
 import dev.pkcefilter.impl.protocol.HttpUrls;
 import dev.pkcefilter.impl.protocol.JsonObjects;
 import dev.pkcefilter.impl.protocol.TransportException;
@@ -17,6 +20,9 @@ import jakarta.json.bind.Jsonb;
  * The UserInfo request of a login, with its new access token (OpenID Connect Core 1.0 §5.3), when
  * {@code pkce.userinfo-claims} asks for it: once, at login. Its answer is used only when it is a JSON object whose
  * {@code sub} is the ID token's (§5.3.4); a signed or encrypted answer ({@code application/jwt}) is not taken.
+ *
+ * <p>A DPoP-bound access token (RFC 9449) goes as {@code Authorization: DPoP <token>} with a proof of its key that
+ * carries {@code ath} (§7.1), and a {@code use_dpop_nonce} challenge is answered by one retry (§9).
  */
 public final class UserinfoClient {
 
@@ -35,10 +41,18 @@ public final class UserinfoClient {
 
     private final BoundedHttp http;
     private final Jsonb jsonb;
+    private final DpopProofs dpop;
 
+    /** A client that sends bearer tokens only. */
     public UserinfoClient(BoundedHttp http, Jsonb jsonb) {
+        this(http, jsonb, new DpopProofs(java.time.Clock.systemUTC(), jsonb));
+    }
+
+    /** @param dpop the client's DPoP proofs and nonces, for DPoP-bound tokens */
+    public UserinfoClient(BoundedHttp http, Jsonb jsonb, DpopProofs dpop) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.dpop = Objects.requireNonNull(dpop, "dpop");
     }
 
     /**
@@ -50,12 +64,34 @@ public final class UserinfoClient {
      *         {@code INVALID} when its answer may not be used
      */
     public Userinfo fetch(URI endpoint, String accessToken, String subject) throws IdTokenException {
+        return fetch(endpoint, accessToken, Optional.empty(), subject);
+    }
+
+    /**
+     * @param endpoint the userinfo endpoint
+     * @param accessToken the login's access token
+     * @param dpopKey the key the access token is bound to ({@code token_type} DPoP), or empty for a bearer token
+     * @param subject the verified ID token's {@code sub}
+     * @return the answer's claims
+     * @throws IdTokenException {@code UNAVAILABLE} when the endpoint could not be reached or answered a 5xx,
+     *         {@code INVALID} when its answer may not be used
+     */
+    public Userinfo fetch(URI endpoint, String accessToken, Optional<DpopKey> dpopKey, String subject)
+            throws IdTokenException {
         String where = "The userinfo endpoint " + HttpUrls.forLog(endpoint);
         BoundedHttp.Response response;
         try {
-            response = http.send(HttpRequest.newBuilder(endpoint).timeout(http.timeout())
-                    .header("Authorization", "Bearer " + accessToken) // RFC 6750 §2.1
-                    .header("Accept", "application/json").GET().build());
+            if (dpopKey.isPresent()) {
+                response = dpop.sendToResourceServer(http, dpopKey.get(), "GET", endpoint, accessToken,
+                        proof -> HttpRequest.newBuilder(endpoint).timeout(http.timeout())
+                                .header("Authorization", "DPoP " + accessToken) // RFC 9449 §7.1
+                                .header(DpopProof.HEADER, proof)
+                                .header("Accept", "application/json").GET().build());
+            } else {
+                response = http.send(HttpRequest.newBuilder(endpoint).timeout(http.timeout())
+                        .header("Authorization", "Bearer " + accessToken) // RFC 6750 §2.1
+                        .header("Accept", "application/json").GET().build());
+            }
         } catch (TransportException e) {
             throw new IdTokenException(e.kind() == TransportException.Kind.TOO_LARGE
                     ? IdTokenException.Failure.INVALID : IdTokenException.Failure.UNAVAILABLE,

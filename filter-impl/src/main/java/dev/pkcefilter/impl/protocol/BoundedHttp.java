@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -35,8 +36,31 @@ public final class BoundedHttp {
     private final HttpClient http;
     private final Duration timeout;
 
-    /** A response that arrived whole. */
-    public record Response(int status, String body) {
+    /**
+     * A response that arrived whole.
+     *
+     * @param status the HTTP status
+     * @param body the body
+     * @param headers the response's headers
+     */
+    public record Response(int status, String body, HttpHeaders headers) {
+
+        private static final HttpHeaders NONE = HttpHeaders.of(Map.of(), (name, value) -> true);
+
+        public Response {
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(headers, "headers");
+        }
+
+        /** A response without headers (tests). */
+        public Response(int status, String body) {
+            this(status, body, NONE);
+        }
+
+        /** @return the first value of a header, by name in any case */
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
     }
 
     public BoundedHttp(HttpClient http, Duration timeout) {
@@ -56,18 +80,36 @@ public final class BoundedHttp {
      * @return the request
      */
     public HttpRequest post(URI endpoint, String contentType, String body, Optional<String> authorization) {
+        return post(endpoint, contentType, body, authorization, Optional.empty());
+    }
+
+    /**
+     * {@link #post(URI, String, String, Optional)} with a DPoP proof (RFC 9449 §4.1).
+     *
+     * @param dpopProof the {@code DPoP} header, if the request carries a proof
+     */
+    public HttpRequest post(URI endpoint, String contentType, String body, Optional<String> authorization,
+                            Optional<String> dpopProof) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("Content-Type", contentType)
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         authorization.ifPresent(h -> builder.header("Authorization", h));
+        dpopProof.ifPresent(proof -> builder.header(DpopProof.HEADER, proof));
         return builder.build();
     }
 
     /** {@link #post} of a form body (RFC 6749 Appendix B). */
     public HttpRequest postForm(URI endpoint, Map<String, String> parameters, Optional<String> authorization) {
-        return post(endpoint, "application/x-www-form-urlencoded", FormEncoding.encode(parameters), authorization);
+        return postForm(endpoint, parameters, authorization, Optional.empty());
+    }
+
+    /** {@link #post} of a form body (RFC 6749 Appendix B), with a DPoP proof if one is given (RFC 9449 §4.1). */
+    public HttpRequest postForm(URI endpoint, Map<String, String> parameters, Optional<String> authorization,
+                                Optional<String> dpopProof) {
+        return post(endpoint, "application/x-www-form-urlencoded", FormEncoding.encode(parameters), authorization,
+                dpopProof);
     }
 
     public Duration timeout() {
@@ -84,7 +126,7 @@ public final class BoundedHttp {
                 http.sendAsync(request, info -> new BoundedSubscriber());
         try {
             HttpResponse<String> response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(), response.headers());
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new TransportException(TransportException.Kind.TIMEOUT, "did not answer within " + timeout, e);

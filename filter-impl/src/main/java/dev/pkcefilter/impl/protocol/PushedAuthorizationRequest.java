@@ -21,14 +21,23 @@ import java.util.Optional;
  * @param endpoint the server's {@code pushed_authorization_request_endpoint}
  * @param authorization the authorization request whose parameters are pushed
  * @param clientAuthentication how the client authenticates
+ * @param dpopKey the login's DPoP key, whose proof goes with the push, or empty: a server may bind the code to its
+ *        thumbprint (RFC 9449 §10.1; Keycloak does)
  */
 public record PushedAuthorizationRequest(URI endpoint, AuthorizationRequest authorization,
-                                         ClientAuthentication clientAuthentication) {
+                                         ClientAuthentication clientAuthentication, Optional<DpopKey> dpopKey) {
 
     public PushedAuthorizationRequest {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(authorization, "authorization");
         Objects.requireNonNull(clientAuthentication, "clientAuthentication");
+        Objects.requireNonNull(dpopKey, "dpopKey");
+    }
+
+    /** A push without a DPoP proof. */
+    public PushedAuthorizationRequest(URI endpoint, AuthorizationRequest authorization,
+                                      ClientAuthentication clientAuthentication) {
+        this(endpoint, authorization, clientAuthentication, Optional.empty());
     }
 
     /**
@@ -65,6 +74,6 @@ public record PushedAuthorizationRequest(URI endpoint, AuthorizationRequest auth
     @Override
     public String toString() {
         return "PushedAuthorizationRequest[endpoint=" + endpoint.getHost() + endpoint.getRawPath() + ", clientAuth="
-                + clientAuthentication.method().value() + "]";
+                + clientAuthentication.method().value() + (dpopKey.isPresent() ? ", dpop" : "") + "]";
     }
 }

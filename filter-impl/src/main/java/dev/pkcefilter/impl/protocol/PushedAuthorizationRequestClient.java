@@ -1,7 +1,6 @@
 package dev.pkcefilter.impl.protocol;
 
 import java.lang.System.Logger.Level;
-import java.net.http.HttpRequest;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,10 +19,18 @@ public final class PushedAuthorizationRequestClient {
 
     private final BoundedHttp http;
     private final Jsonb jsonb;
+    private final DpopProofs dpop;
 
+    /** A client whose pushes carry no DPoP proof. */
     public PushedAuthorizationRequestClient(BoundedHttp http, Jsonb jsonb) {
+        this(http, jsonb, new DpopProofs(java.time.Clock.systemUTC(), jsonb));
+    }
+
+    /** @param dpop the client's DPoP proofs and nonces, for a push with a DPoP key (RFC 9449 §10.1, §8) */
+    public PushedAuthorizationRequestClient(BoundedHttp http, Jsonb jsonb, DpopProofs dpop) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.dpop = Objects.requireNonNull(dpop, "dpop");
     }
 
     /**
@@ -34,11 +41,16 @@ public final class PushedAuthorizationRequestClient {
      * @throws PushedAuthorizationRequestException when none came back
      */
     public PushedAuthorizationResponse push(PushedAuthorizationRequest request) {
-        // RFC 9126 §2.1: application/x-www-form-urlencoded, whatever pkce.token-request-format says
-        HttpRequest post = http.postForm(request.endpoint(), request.toParameters(), request.authorizationHeader());
+        // RFC 9126 §2.1: application/x-www-form-urlencoded, whatever pkce.token-request-format says; with a
+        // DPoP key a proof, and one retry on use_dpop_nonce (RFC 9449 §8), with a new client assertion
         BoundedHttp.Response response;
         try {
-            response = http.send(post);
+            response = request.dpopKey().isPresent()
+                    ? dpop.sendToAuthorizationServer(http, request.dpopKey().get(), request.endpoint(),
+                            proof -> http.postForm(request.endpoint(), request.toParameters(),
+                                    request.authorizationHeader(), Optional.of(proof)))
+                    : http.send(http.postForm(request.endpoint(), request.toParameters(),
+                            request.authorizationHeader()));
         } catch (TransportException e) {
             throw fail(TokenEndpointException.Failure.of(e.kind()), request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
         }

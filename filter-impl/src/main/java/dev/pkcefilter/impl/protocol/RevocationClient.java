@@ -1,7 +1,6 @@
 package dev.pkcefilter.impl.protocol;
 
 import java.lang.System.Logger.Level;
-import java.net.http.HttpRequest;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,7 +9,9 @@ import jakarta.json.bind.Jsonb;
 /**
  * Sends token revocation requests (RFC 7009 §2). Revocation is best effort at logout: a failure is logged at
  * WARNING with the endpoint's host, the token type and the status or OAuth error code, never a token, and is
- * returned rather than thrown, so that the logout goes on.
+ * returned rather than thrown, so that the logout goes on. With DPoP-bound tokens each request carries a proof
+ * of their key (RFC 9449 §5; {@code ath} when the token revoked is the access token, §4.2), and a
+ * {@code use_dpop_nonce} is answered by one retry (§8).
  */
 public final class RevocationClient {
 
@@ -28,10 +29,18 @@ public final class RevocationClient {
 
     private final BoundedHttp http;
     private final Jsonb jsonb;
+    private final DpopProofs dpop;
 
+    /** A client whose requests carry no DPoP proof. */
     public RevocationClient(BoundedHttp http, Jsonb jsonb) {
+        this(http, jsonb, new DpopProofs(java.time.Clock.systemUTC(), jsonb));
+    }
+
+    /** @param dpop the client's DPoP proofs and nonces, for a request with a DPoP key (RFC 9449 §8) */
+    public RevocationClient(BoundedHttp http, Jsonb jsonb, DpopProofs dpop) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+        this.dpop = Objects.requireNonNull(dpop, "dpop");
     }
 
     /**
@@ -42,12 +51,16 @@ public final class RevocationClient {
      */
     public Result revoke(RevocationRequest request) {
         // RFC 7009 §2.1: always application/x-www-form-urlencoded, whatever pkce.token-request-format says
-        HttpRequest post = http.postForm(request.endpoint(), request.toParameters(), request.authorizationHeader());
         String what = "The revocation endpoint " + request.endpoint().getHost() + " ";
         String which = " (" + request.hint().value() + "); the logout goes on";
         BoundedHttp.Response response;
         try {
-            response = http.send(post);
+            response = request.dpopKey().isPresent()
+                    ? dpop.sendToAuthorizationServer(http, request.dpopKey().get(), request.endpoint(),
+                            request.presentedAccessToken(), proof -> http.postForm(request.endpoint(),
+                                    request.toParameters(), request.authorizationHeader(), Optional.of(proof)))
+                    : http.send(http.postForm(request.endpoint(), request.toParameters(),
+                            request.authorizationHeader()));
         } catch (TransportException e) {
             LOG.log(Level.WARNING, what + e.getMessage() + which);
             return e.kind() == TransportException.Kind.TOO_LARGE ? Result.FAILED : Result.UNREACHABLE;

@@ -14,8 +14,16 @@ import java.util.Optional;
  * @param token the token to revoke
  * @param hint what kind of token it is
  * @param client how the client authenticates
+ * @param dpopKey the key the tokens are bound to, whose proof goes with the request (RFC 9449 §5, and Keycloak
+ *        wants one), or empty; a proof for an access token carries its {@code ath} (§4.2)
  */
-public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, ClientAuthentication client) {
+public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, ClientAuthentication client,
+                                Optional<DpopKey> dpopKey) {
+
+    /** A revocation without a DPoP proof. */
+    public RevocationRequest(URI endpoint, String token, TokenTypeHint hint, ClientAuthentication client) {
+        this(endpoint, token, hint, client, Optional.empty());
+    }
 
     /** The {@code token_type_hint} values of RFC 7009 §2.1. */
     public enum TokenTypeHint {
@@ -42,6 +50,12 @@ public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, 
         }
         Objects.requireNonNull(hint, "hint");
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(dpopKey, "dpopKey");
+    }
+
+    /** @return the access token the request presents, for the proof's {@code ath}: the token when it is one */
+    Optional<String> presentedAccessToken() {
+        return hint == TokenTypeHint.ACCESS_TOKEN ? Optional.of(token) : Optional.empty();
     }
 
     /**
@@ -63,6 +77,7 @@ public record RevocationRequest(URI endpoint, String token, TokenTypeHint hint, 
 
     @Override
     public String toString() {
-        return "RevocationRequest[token_type_hint=" + hint.value() + ", clientAuth=" + client.method().value() + "]";
+        return "RevocationRequest[token_type_hint=" + hint.value() + ", clientAuth=" + client.method().value()
+                + (dpopKey.isPresent() ? ", dpop" : "") + "]";
     }
 }

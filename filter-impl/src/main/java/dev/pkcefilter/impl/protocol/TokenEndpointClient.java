@@ -16,6 +16,11 @@ import jakarta.json.bind.Jsonb;
  * whose {@link TokenEndpointException.Failure} decides the status shown to the user, with the HTTP status and the
  * OAuth error code where the server sent them; they are logged at WARNING with the status and OAuth error code,
  * never with a request or response body. A transport failure ({@link TransportException}) is its cause.
+ *
+ * <p>A request with a DPoP key ({@code pkce.dpop}) carries a new proof (RFC 9449 §5), and a server's
+ * {@code use_dpop_nonce} is answered by one retry ({@link DpopProofs#sendToAuthorizationServer}, §8). Its answer must
+ * be {@code token_type} {@code DPoP} (§5): a {@code Bearer} token is refused as an invalid response, unless
+ * {@code pkce.dpop-accept-bearer} keeps it, and then it is used as a bearer token.
  */
 public final class TokenEndpointClient {
 
@@ -26,17 +31,33 @@ public final class TokenEndpointClient {
     private final TokenRequestFormat format;
     private final Clock clock;
     private final Set<String> acceptedTokenTypes;
+    private final DpopProofs dpop;
+    private final boolean dpopAcceptBearer;
 
     /**
+     * A client whose requests carry no DPoP proof.
+     *
      * @param acceptedTokenTypes the {@code token_type} values to accept, in lower case ({@code pkce.accepted-token-types})
      */
     public TokenEndpointClient(BoundedHttp http, Jsonb jsonb, TokenRequestFormat format, Clock clock,
                                Set<String> acceptedTokenTypes) {
+        this(http, jsonb, format, clock, acceptedTokenTypes, new DpopProofs(clock, jsonb), false);
+    }
+
+    /**
+     * @param acceptedTokenTypes the {@code token_type} values to accept, in lower case ({@code pkce.accepted-token-types})
+     * @param dpop the client's DPoP proofs and nonces, for requests with a DPoP key
+     * @param dpopAcceptBearer whether a Bearer answer to a request with a proof is kept ({@code pkce.dpop-accept-bearer})
+     */
+    public TokenEndpointClient(BoundedHttp http, Jsonb jsonb, TokenRequestFormat format, Clock clock,
+                               Set<String> acceptedTokenTypes, DpopProofs dpop, boolean dpopAcceptBearer) {
         this.http = Objects.requireNonNull(http, "http");
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
         this.format = Objects.requireNonNull(format, "format");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.acceptedTokenTypes = Set.copyOf(acceptedTokenTypes);
+        this.dpop = Objects.requireNonNull(dpop, "dpop");
+        this.dpopAcceptBearer = dpopAcceptBearer;
     }
 
     /**
@@ -49,7 +70,10 @@ public final class TokenEndpointClient {
     public TokenResponse send(TokenRequest request) {
         BoundedHttp.Response response;
         try {
-            response = http.send(toHttpRequest(request));
+            response = request.dpopKey().isPresent()
+                    ? dpop.sendToAuthorizationServer(http, request.dpopKey().get(), request.endpoint(),
+                            proof -> toHttpRequest(request, Optional.of(proof)))
+                    : http.send(toHttpRequest(request, Optional.empty()));
         } catch (TransportException e) {
             throw fail(TokenEndpointException.Failure.of(e.kind()), request, e.getMessage(), OptionalInt.empty(), Optional.empty(), e);
         }
@@ -62,9 +86,23 @@ public final class TokenEndpointClient {
                 throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered HTTP 200 but "
                         + e.getMessage(), OptionalInt.of(status), Optional.empty(), null);
             }
+            String type = tokens.tokenType().toLowerCase(Locale.ROOT);
+            if (request.dpopKey().isPresent() && !type.equals("dpop")) {
+                // RFC 9449 §5: a server that does not bind the token answers another type; without binding, a
+                // stolen token works for whoever holds it, which is what DPoP was asked for to prevent
+                if (!dpopAcceptBearer || !acceptedTokenTypes.contains(type)) {
+                    throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered token_type '"
+                            + RemoteText.clean(tokens.tokenType(), 40) + "' to a request with a DPoP proof, not DPoP"
+                            + " (RFC 9449 §5): the token is not bound to the key. Set pkce.dpop-accept-bearer=true"
+                            + " to use such tokens as bearer tokens", OptionalInt.of(status), Optional.empty(), null);
+                }
+                LOG.log(Level.DEBUG, "The token endpoint answered a token that is not DPoP-bound;"
+                        + " pkce.dpop-accept-bearer keeps it");
+                return tokens;
+            }
             // RFC 6749 §7.1: a client must not use a token whose type it does not understand; compared
-            // case-insensitively (RFC 6750 §4)
-            if (!acceptedTokenTypes.contains(tokens.tokenType().toLowerCase(Locale.ROOT))) {
+            // case-insensitively (RFC 6750 §4); a DPoP token to a request with a proof (RFC 9449 §5)
+            if (!(type.equals("dpop") && request.dpopKey().isPresent()) && !acceptedTokenTypes.contains(type)) {
                 throw fail(TokenEndpointException.Failure.INVALID_RESPONSE, request, "answered token_type '"
                         + RemoteText.clean(tokens.tokenType(), 40) + "', which pkce.accepted-token-types does not list",
                         OptionalInt.of(status), Optional.empty(), null);
@@ -82,7 +120,8 @@ public final class TokenEndpointClient {
                 OptionalInt.of(status), error, null);
     }
 
-    private HttpRequest toHttpRequest(TokenRequest request) {
+    /** @param dpopProof the {@code DPoP} header, when the request carries a proof (RFC 9449 §5) */
+    private HttpRequest toHttpRequest(TokenRequest request, Optional<String> dpopProof) {
         String body;
         String contentType;
         if (format == TokenRequestFormat.JSON) {
@@ -92,7 +131,7 @@ public final class TokenEndpointClient {
             body = FormEncoding.encode(request.toParameters());
             contentType = "application/x-www-form-urlencoded";
         }
-        return http.post(request.endpoint(), contentType, body, request.authorizationHeader());
+        return http.post(request.endpoint(), contentType, body, request.authorizationHeader(), dpopProof);
     }
 
     private static TokenEndpointException fail(TokenEndpointException.Failure failure, TokenRequest request,

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * A token request (RFC 6749 §3.2): a {@link Grant} (§4.1.3 for a code, §6 for a refresh) and the client's
- * authentication (§2.3.1). {@code toString()} shows the grant type and the authentication method only.
+ * authentication (§2.3.1), and with {@code pkce.dpop} the login's key, whose proof goes with it (RFC 9449 §5).
+ * {@code toString()} shows the grant type, the authentication method and whether a proof goes with it only.
  *
  * <pre>{@code
  * TokenRequest request = new TokenRequest(tokenEndpoint, new RefreshTokenGrant(refreshToken),
@@ -19,15 +20,23 @@ import java.util.Optional;
  * @param grant what is exchanged for tokens
  * @param clientAuthentication how the client authenticates
  * @param audience the {@code audience} parameter, for servers that want one
+ * @param dpopKey the key whose DPoP proof goes with the request (RFC 9449 §5), or empty for none
  */
 public record TokenRequest(URI endpoint, Grant grant, ClientAuthentication clientAuthentication,
-                           Optional<String> audience) {
+                           Optional<String> audience, Optional<DpopKey> dpopKey) {
 
     public TokenRequest {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(grant, "grant");
         Objects.requireNonNull(clientAuthentication, "clientAuthentication");
         Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(dpopKey, "dpopKey");
+    }
+
+    /** A request without a DPoP proof. */
+    public TokenRequest(URI endpoint, Grant grant, ClientAuthentication clientAuthentication,
+                        Optional<String> audience) {
+        this(endpoint, grant, clientAuthentication, audience, Optional.empty());
     }
 
     /**
@@ -51,6 +60,7 @@ public record TokenRequest(URI endpoint, Grant grant, ClientAuthentication clien
 
     @Override
     public String toString() {
-        return "TokenRequest[grant_type=" + grant.type() + ", clientAuth=" + clientAuthentication.method().value() + "]";
+        return "TokenRequest[grant_type=" + grant.type() + ", clientAuth=" + clientAuthentication.method().value()
+                + (dpopKey.isPresent() ? ", dpop" : "") + "]";
     }
 }

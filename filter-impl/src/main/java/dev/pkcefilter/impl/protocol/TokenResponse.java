@@ -19,7 +19,8 @@ import jakarta.json.bind.Jsonb;
  *       it lies more than {@link #MAX_CLOCK_SKEW} after that;</li>
  *   <li>no lifetime member, and an access token that is a JWT: its {@code exp}, for scheduling the refresh only;</li>
  *   <li>a lifetime ending more than {@link #MAX_LIFETIME} after the response arrived as ending then;</li>
- *   <li>a missing {@code token_type} as {@code Bearer}, any case of {@code bearer} as {@code Bearer};</li>
+ *   <li>a missing {@code token_type} as {@code Bearer}, any case of {@code bearer} as {@code Bearer}, of
+ *       {@code dpop} as {@code DPoP} (RFC 9449 §5; RFC 6749 §7.1: case-insensitive);</li>
  *   <li>a missing {@code scope}: the requested scope was granted (RFC 6749 §5.1);</li>
  *   <li>a missing {@code refresh_token}.</li>
  * </ul>
@@ -72,7 +73,7 @@ public record TokenResponse(String accessToken, String tokenType, Optional<Insta
         String accessToken = JsonObjects.string(json, "access_token")
                 .orElseThrow(() -> new InvalidResponseException("the token response has no access_token"));
         String tokenType = JsonObjects.string(json, "token_type")
-                .map(t -> "bearer".equalsIgnoreCase(t) ? "Bearer" : t)
+                .map(t -> "bearer".equalsIgnoreCase(t) ? "Bearer" : "dpop".equalsIgnoreCase(t) ? "DPoP" : t)
                 .orElse("Bearer");
         Optional<Instant> expiresAt = expiresAt(json, receivedAt).or(() -> jwtExpiry(jsonb, accessToken, receivedAt));
         return new TokenResponse(accessToken, tokenType, expiresAt,

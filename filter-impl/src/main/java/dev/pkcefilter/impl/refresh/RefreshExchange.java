@@ -107,7 +107,7 @@ public final class RefreshExchange {
             metadata = endpoints.get();
             request = new TokenRequest(metadata.tokenEndpoint(),
                     new RefreshTokenGrant(current.refreshToken().orElseThrow()), // RFC 6749 §6: the granted scope
-                    clientAuthentication, audience);
+                    clientAuthentication, audience, current.dpopKey()); // RFC 9449 §5: the login's key
         } catch (Discovery.DiscoveryException e) {
             LOG.log(Level.WARNING, e.getMessage());
             return new CannotRenew("the authorization server's endpoints are not known");

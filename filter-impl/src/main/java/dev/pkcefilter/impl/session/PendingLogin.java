@@ -7,12 +7,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.State;
 
 /**
  * A login that has been sent to the authorization server and waits for its callback. Kept in the session,
- * so it is {@link Serializable} and small. {@code toString()} shows neither state, verifier nor nonce.
+ * so it is {@link Serializable} and small. {@code toString()} shows neither state, verifier, nonce nor key.
+ *
+ * <p>Its serialized form is part of the session (a rolling update reads the one before): components are only
+ * added, and one an older form lacks reads as {@code null} (Java Object Serialization Specification §1.13, records).
+ * Version 2 added {@link #dpopKey}.
  *
  * @param state the state sent (RFC 6749 §10.12)
  * @param verifier the PKCE verifier whose challenge was sent (RFC 7636 §4.1)
@@ -21,14 +26,22 @@ import dev.pkcefilter.impl.protocol.State;
  * @param createdAt when the login started
  * @param nonce the nonce sent (OpenID Connect Core 1.0 §3.1.2.1), or {@code null} when the scope had no
  *        {@code openid} (and in a login a version before 0.2 started)
+ * @param dpopKey the login's DPoP key pair (RFC 9449 §4), made at its start with {@code pkce.dpop}: the pushed
+ *        request and the code's token request carry proofs of it, and the tokens keep it; {@code null} without
  */
 @Immutable
 public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt,
-                           Nonce nonce) implements Serializable {
+                           Nonce nonce, DpopKey dpopKey) implements Serializable {
 
     /** A login without a nonce (a scope without {@code openid}). */
     public PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt) {
-        this(state, verifier, redirectUri, returnPath, createdAt, null);
+        this(state, verifier, redirectUri, returnPath, createdAt, null, null);
+    }
+
+    /** A login without a DPoP key. */
+    public PendingLogin(State state, CodeVerifier verifier, URI redirectUri, String returnPath, Instant createdAt,
+                        Nonce nonce) {
+        this(state, verifier, redirectUri, returnPath, createdAt, nonce, null);
     }
 
     public PendingLogin {
@@ -42,6 +55,11 @@ public record PendingLogin(State state, CodeVerifier verifier, URI redirectUri, 
     /** @return the nonce sent, if one was */
     public Optional<Nonce> sentNonce() {
         return Optional.ofNullable(nonce);
+    }
+
+    /** @return the login's DPoP key, if it has one */
+    public Optional<DpopKey> dpop() {
+        return Optional.ofNullable(dpopKey);
     }
 
     @Override

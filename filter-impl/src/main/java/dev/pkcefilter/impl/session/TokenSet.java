@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.TokenResponse;
 
 /**
@@ -17,7 +18,9 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * their names and types stay as they are. A field may be added (a compatible change, Java Object Serialization
  * Specification §5.6.2: an older node ignores it, a newer one reads it as 0 or {@code null} from older bytes):
  * version 2 added {@link #issuedAtMillis}, version 3 {@link #user} (the verified user's fields as one array, the
- * smallest form Java serialization has for them: a signed-in session with Keycloak's tokens stays under 4 KB). {@code SerializedFormTest} reads bytes written by each format.
+ * smallest form Java serialization has for them: a signed-in session with Keycloak's tokens stays under 4 KB),
+ * version 4 {@link #dpopKey} (the login's DPoP key pair as its {@value DpopKey#ENCODED_LENGTH} bytes, RFC 9449; an
+ * older form reads as {@code null}, no key). {@code SerializedFormTest} reads bytes written by each format.
  */
 @Immutable
 public final class TokenSet implements Serializable {
@@ -39,9 +42,16 @@ public final class TokenSet implements Serializable {
     private final String[] user;
     /** {@link #user} as the object it stands for; made again after deserialization, at the first read. */
     private transient VerifiedUser verifiedUser;
+    /**
+     * The login's DPoP key pair ({@link DpopKey#toBytes()}, RFC 9449 §4): a private key, kept as the tokens are;
+     * {@code null} without {@code pkce.dpop} (and in a session of a version before 4).
+     */
+    private final byte[] dpopKey;
+    /** {@link #dpopKey} as the object it stands for; made again after deserialization, at the first use. */
+    private transient DpopKey dpop;
 
     private TokenSet(String accessToken, String tokenType, long expiresAtMillis, String scope, String refreshToken,
-                     String idToken, long issuedAtMillis, VerifiedUser user) {
+                     String idToken, long issuedAtMillis, VerifiedUser user, DpopKey dpopKey) {
         this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
         this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
         this.expiresAtMillis = expiresAtMillis;
@@ -51,6 +61,8 @@ public final class TokenSet implements Serializable {
         this.issuedAtMillis = issuedAtMillis;
         this.user = user == null ? null : user.toParts();
         this.verifiedUser = user;
+        this.dpopKey = dpopKey == null ? null : dpopKey.toBytes();
+        this.dpop = dpopKey;
     }
 
     /**
@@ -63,10 +75,21 @@ public final class TokenSet implements Serializable {
      * @return the token set
      */
     public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt, VerifiedUser user) {
+        return from(response, requestedScope, receivedAt, user, null);
+    }
+
+    /**
+     * The tokens of a token response to a request with a DPoP proof.
+     *
+     * @param dpopKey the login's DPoP key, kept for the proofs of every later request (RFC 9449 §4), or {@code null}
+     * @see #from(TokenResponse, String, Instant, VerifiedUser)
+     */
+    public static TokenSet from(TokenResponse response, String requestedScope, Instant receivedAt, VerifiedUser user,
+                                DpopKey dpopKey) {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
-                response.idToken().orElse(null), receivedAt.toEpochMilli(), user);
+                response.idToken().orElse(null), receivedAt.toEpochMilli(), user, dpopKey);
     }
 
     /** The tokens of a token response without an ID token. */
@@ -82,12 +105,13 @@ public final class TokenSet implements Serializable {
         return new TokenSet(response.accessToken(), response.tokenType(),
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(requestedScope), response.refreshToken().orElse(null),
-                response.idToken().orElse(null), 0, null);
+                response.idToken().orElse(null), 0, null, null);
     }
 
     /**
      * The tokens of a refresh's response (RFC 6749 §6): a rotated refresh token replaces this one, a missing one
-     * keeps it (§5.1: the server may issue a new one); likewise a missing scope or ID token keeps this one's.
+     * keeps it (§5.1: the server may issue a new one); likewise a missing scope or ID token keeps this one's. The DPoP
+     * key stays: the refresh's proof was signed with it, so the new access token is bound to it (RFC 9449 §5).
      *
      * @param response the refresh response
      * @param receivedAt when the response arrived: the start of the new access token's lifetime
@@ -100,7 +124,7 @@ public final class TokenSet implements Serializable {
                 response.expiresAt().map(Instant::toEpochMilli).orElse(UNKNOWN),
                 response.scope().orElse(scope), response.refreshToken().orElse(refreshToken),
                 response.idToken().orElse(idToken), receivedAt.toEpochMilli(),
-                refreshedUser != null ? refreshedUser : userOrNull());
+                refreshedUser != null ? refreshedUser : userOrNull(), dpopKeyOrNull());
     }
 
     /** The tokens of a refresh's response that names the same user, as {@link #refreshedBy(TokenResponse, Instant, VerifiedUser)}. */
@@ -153,6 +177,20 @@ public final class TokenSet implements Serializable {
         return known;
     }
 
+    /** @return the login's DPoP key, if the tokens are bound to one (RFC 9449 §6); a private key, never log it */
+    public Optional<DpopKey> dpopKey() {
+        return Optional.ofNullable(dpopKeyOrNull());
+    }
+
+    private DpopKey dpopKeyOrNull() {
+        DpopKey known = dpop;
+        if (known == null && dpopKey != null) {
+            known = DpopKey.fromBytes(dpopKey); // a benign race: equal immutable values
+            dpop = known;
+        }
+        return known;
+    }
+
     /**
      * Whether the access token is still valid at a time; cheap, for the filter's hot path.
      *
@@ -186,6 +224,6 @@ public final class TokenSet implements Serializable {
         return "TokenSet[tokenType=" + tokenType + ", expiresAt=" + expiresAt().map(Instant::toString).orElse("unknown")
                 + ", scope=" + scope + ", refreshToken=" + (refreshToken != null ? "present" : "absent")
                 + ", idToken=" + (idToken != null ? "present" : "absent") + ", user=" + (user != null ? "verified" : "none")
-                + "]";
+                + (dpopKey != null ? ", dpop=bound" : "") + "]";
     }
 }

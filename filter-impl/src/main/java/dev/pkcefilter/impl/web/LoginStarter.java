@@ -16,6 +16,7 @@ import dev.pkcefilter.impl.events.PkceEvents;
 import dev.pkcefilter.impl.protocol.AuthorizationRequest;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.PushedAuthorizationRequest;
@@ -119,9 +120,11 @@ final class LoginStarter {
         AuthorizationRequest authorization = new AuthorizationRequest(metadata.authorizationEndpoint(), client.id(),
                 redirectUri, client.scope(), state, verifier.challenge(), client.audience(), client.authorizeParams(),
                 nonce);
+        // RFC 9449 §4: one key pair per login, for every proof of its session
+        Optional<DpopKey> dpopKey = client.dpop() ? Optional.of(DpopKey.generate()) : Optional.empty();
         String location;
         if (config.server().par().pushes(metadata)) {
-            Optional<String> pushed = push(request, response, metadata, authorization);
+            Optional<String> pushed = push(request, response, metadata, authorization, dpopKey);
             if (pushed.isEmpty()) {
                 return; // the page is written; nothing was stored
             }
@@ -137,20 +140,21 @@ final class LoginStarter {
             store.markPreLogin(session);
         }
         store.addPendingLogin(session, new PendingLogin(state, verifier, redirectUri, returnPath, now,
-                nonce.orElse(null)), now);
+                nonce.orElse(null), dpopKey.orElse(null)), now);
         LOG.log(Level.DEBUG, () -> "Starting a login at " + authorization);
         Responses.redirect(response, location);
     }
 
     /**
      * Pushes the authorization request (RFC 9126 §2.1) with the client's authentication, as the token request
-     * authenticates it.
+     * authenticates it, and with {@code pkce.dpop} a proof of the login's key (RFC 9449 §10.1).
      *
      * @return the URL of the redirect, with {@code client_id} and {@code request_uri} only (§4); empty when the
      *         push failed and its page is written
      */
     private Optional<String> push(HttpServletRequest request, HttpServletResponse response,
-                                  ProviderMetadata metadata, AuthorizationRequest authorization) throws IOException {
+                                  ProviderMetadata metadata, AuthorizationRequest authorization,
+                                  Optional<DpopKey> dpopKey) throws IOException {
         String home = request.getContextPath() + "/";
         if (metadata.pushedAuthorizationRequestEndpoint().isEmpty()) {
             String server = metadata.issuer().map(Object::toString).orElse("the authorization server");
@@ -166,7 +170,8 @@ final class LoginStarter {
             return Optional.empty();
         }
         PushedAuthorizationRequest push = new PushedAuthorizationRequest(
-                metadata.pushedAuthorizationRequestEndpoint().get(), authorization, config.client().authentication());
+                metadata.pushedAuthorizationRequestEndpoint().get(), authorization, config.client().authentication(),
+                dpopKey); // RFC 9449 §10.1: the server may bind the code to the key's thumbprint
         PushedAuthorizationResponse pushed;
         try {
             pushed = pushClient.push(push);

@@ -18,6 +18,7 @@ import dev.pkcefilter.impl.identity.UserinfoClient;
 import dev.pkcefilter.impl.protocol.BoundedHttp;
 import dev.pkcefilter.impl.protocol.ClientAuthentication;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.DpopProofs;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.PushedAuthorizationRequestClient;
 import dev.pkcefilter.impl.protocol.RevocationClient;
@@ -56,6 +57,8 @@ public final class PkceClient {
     private final CallbackHandler callbackHandler;
     private final String requestAttribute;
     private final long refreshSkewMillis;
+    /** This client's DPoP proofs and the nonces its servers gave (RFC 9449 §8, §9). */
+    private final DpopProofs dpop;
 
     /**
      * @param name a further client's name, or empty for the default client
@@ -72,9 +75,10 @@ public final class PkceClient {
         BoundedHttp bounded = new BoundedHttp(http, config.timeouts().httpTimeout());
         this.endpoints = new Endpoints(config.server(),
                 new Discovery(bounded, jsonb, config.server().allowInsecureHttp()), clock);
+        this.dpop = new DpopProofs(clock, jsonb);
         TokenEndpointClient tokenClient = new TokenEndpointClient(bounded, jsonb, registered.tokenRequestFormat(),
-                clock, registered.acceptedTokenTypes());
-        this.revocationClient = new RevocationClient(bounded, jsonb);
+                clock, registered.acceptedTokenTypes(), dpop, registered.dpopAcceptBearer());
+        this.revocationClient = new RevocationClient(bounded, jsonb, dpop);
         this.store = new SessionStore(config.timeouts().loginTimeout(), client);
         this.apiOrigins = new ApiOrigins(registered.apiOrigins(), config.server().issuer(),
                 () -> endpoints.get().userinfoEndpoint(), client);
@@ -85,9 +89,9 @@ public final class PkceClient {
                 registered.authentication(), registered.audience(), clock), store, events, clock,
                 config.timeouts().refreshSkew(), config.timeouts().httpTimeout(), distributable);
         this.loginStarter = new LoginStarter(name, config, endpoints, store, random, clock,
-                new PushedAuthorizationRequestClient(bounded, jsonb), events);
+                new PushedAuthorizationRequestClient(bounded, jsonb, dpop), events);
         this.callbackHandler = new CallbackHandler(name, config, endpoints, store, tokenClient,
-                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb), config),
+                new LoginIdentity(validator, new UserinfoClient(bounded, jsonb, dpop), config),
                 new SignInSession(store, jsonb), events, clock);
         this.requestAttribute = client == null ? PkceFilter.TOKENS_ATTRIBUTE : PkceFilter.TOKENS_ATTRIBUTE + "." + client;
         this.refreshSkewMillis = config.timeouts().refreshSkew().toMillis();
@@ -108,6 +112,11 @@ public final class PkceClient {
 
     SessionStore store() {
         return store;
+    }
+
+    /** @return this client's DPoP proofs and nonces (RFC 9449) */
+    public DpopProofs dpop() {
+        return dpop;
     }
 
     /** @return the origins this client's access token may be sent to ({@code pkce.api-origins}) */
@@ -173,6 +182,9 @@ public final class PkceClient {
     /**
      * Revokes the refresh token, then the access token (RFC 7009 §2.1: the refresh token first, which at most
      * servers also ends the grant's access tokens), best effort: a server that cannot be reached is logged.
+     * DPoP-bound tokens go with a proof of their key each (RFC 9449 §5); a server that binds only the access token
+     * (Keycloak, for a confidential client's refresh token) may refuse the first, and the access token is revoked
+     * all the same.
      *
      * @param tokens tokens of this client
      */
@@ -185,13 +197,13 @@ public final class PkceClient {
         RevocationClient.Result result = RevocationClient.Result.REVOKED;
         if (tokens.refreshToken().isPresent()) {
             result = revocationClient.revoke(new RevocationRequest(endpoint.get(), tokens.refreshToken().get(),
-                    TokenTypeHint.REFRESH_TOKEN, client));
+                    TokenTypeHint.REFRESH_TOKEN, client, tokens.dpopKey()));
         }
         if (result == RevocationClient.Result.UNREACHABLE) {
             return; // one timeout is enough to wait for at logout; the warning is logged
         }
         revocationClient.revoke(new RevocationRequest(endpoint.get(), tokens.accessToken(),
-                TokenTypeHint.ACCESS_TOKEN, client));
+                TokenTypeHint.ACCESS_TOKEN, client, tokens.dpopKey())); // RFC 9449 §5: with a proof of the key
     }
 
     /** @return the endpoints, discovered now if need be; empty (logged) when the server cannot be reached */

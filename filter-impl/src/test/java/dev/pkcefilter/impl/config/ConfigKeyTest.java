@@ -61,7 +61,9 @@ class ConfigKeyTest {
                 "pkce.client-key-id PKCE_CLIENT_KEY_ID clientKeyId",
                 "pkce.client-key-algorithm PKCE_CLIENT_KEY_ALGORITHM clientKeyAlgorithm",
                 "pkce.client-assertion-audience PKCE_CLIENT_ASSERTION_AUDIENCE clientAssertionAudience",
-                "pkce.par PKCE_PAR par"), names);
+                "pkce.par PKCE_PAR par",
+                "pkce.dpop PKCE_DPOP dpop",
+                "pkce.dpop-accept-bearer PKCE_DPOP_ACCEPT_BEARER dpopAcceptBearer"), names);
     }
 
     @Test

@@ -495,7 +495,7 @@ class ConfigurationLoaderTest {
         String message = sources.failure();
         assertFalse(message.contains("KeyPass-456"), message);
 
-        assertTrue(message.startsWith("pkce-filter configuration is invalid (33 problems):\n"), message); // 32 + pkce.par
+        assertTrue(message.startsWith("pkce-filter configuration is invalid (35 problems):\n"), message); // 32 + pkce.par, pkce.dpop, pkce.dpop-accept-bearer
         assertFalse(message.contains(secret), message);
     }
 

@@ -260,7 +260,7 @@ class TokenEndpointClientTest {
     void acceptsAConfiguredTokenTypeInAnyCase(String type) {
         server.on("/token", json(200, "{\"access_token\":\"AT-1\",\"token_type\":\"" + type + "\"}"));
 
-        assertEquals(type, client(TokenRequestFormat.FORM, Set.of("bearer", "dpop"))
+        assertEquals("DPoP", client(TokenRequestFormat.FORM, Set.of("bearer", "dpop"))
                 .send(request(server.uri("/token"), ClientAuthMethod.NONE, Optional.empty())).tokenType());
     }
 

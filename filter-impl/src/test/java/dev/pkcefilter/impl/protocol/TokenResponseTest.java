@@ -108,8 +108,8 @@ class TokenResponseTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"bearer,Bearer", "BEARER,Bearer", "Bearer,Bearer", "DPoP,DPoP", "mac,mac"})
-    void normalisesAnyCaseOfBearer(String given, String expected) {
+    @CsvSource({"bearer,Bearer", "BEARER,Bearer", "Bearer,Bearer", "DPoP,DPoP", "dpop,DPoP", "DPOP,DPoP", "mac,mac"})
+    void normalisesAnyCaseOfBearerAndDpop(String given, String expected) {
         assertEquals(expected, parse("{\"access_token\":\"at\",\"token_type\":\"" + given + "\"}").tokenType());
     }
 

@@ -11,12 +11,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.DpopKey;
+import dev.pkcefilter.impl.protocol.Nonce;
 import dev.pkcefilter.impl.protocol.State;
 import dev.pkcefilter.impl.protocol.TokenResponse;
 
@@ -33,8 +36,11 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  *
  * <p>{@code token-set-v2.ser} holds the form of 0.2.0, which added {@code issuedAtMillis} to {@link TokenSet} (a
  * compatible change: the field of an older form reads as 0). {@code token-set-v3.ser} holds the form of 0.3.0,
- * which added {@code user} (a {@link VerifiedUser}; an older form reads as {@code null}, no user). Each was written
- * by {@link #main} with the classes of its version.
+ * which added {@code user} (a {@link VerifiedUser}; an older form reads as {@code null}, no user).
+ * {@code token-set-v4.ser} holds the form that added {@code dpopKey} (the login's DPoP key pair as 96 bytes,
+ * RFC 9449; an older form reads as {@code null}, no key), and {@code pending-logins-v2.ser} the pending logins whose
+ * {@link PendingLogin} added the component {@code dpopKey} (a {@code DpopKey}; an older form reads as {@code null}).
+ * Each was written by {@link #main} with the classes of its version.
  */
 class SerializedFormTest {
 
@@ -61,6 +67,22 @@ class SerializedFormTest {
                         List.of("admin", "user")));
     }
 
+    /** A fixed EC P-256 key pair ({@code d || x || y}), so that the written bytes are the same at every run. */
+    static final DpopKey DPOP_KEY = DpopKey.fromBytes(Base64.getDecoder().decode(
+            "0IVxHLLQZyMovVGIleJtGfi7vt1LyzDpYbtQ91UKLN05IR9JzarvsgBs7njQE1R7qXm5Uz7s1dP9Lpkz/i+2wbRFFbxgsHTfYZcBmdWTFwOH90xQYyJPZZQpfzcFDmkx"));
+
+    static TokenSet tokenSetV4() {
+        return TokenSet.from(new TokenResponse("access-token-v4", "DPoP", Optional.of(EXPIRY),
+                Optional.of("openid profile"), Optional.of("refresh-token-v4"), Optional.of("id-token-v4")), "openid",
+                RECEIVED, new VerifiedUser("subject-v4", "alice", List.of("admin", "user")), DPOP_KEY);
+    }
+
+    static PendingLogins pendingLoginsV2() {
+        return new PendingLogins(List.of(new PendingLogin(new State("state-v2"),
+                new CodeVerifier("verifier-v2-" + "a".repeat(40)), URI.create("https://app.example/oauth/callback"),
+                "/app/orders?page=2", CREATED, new Nonce("nonce-v2"), DPOP_KEY)));
+    }
+
     static PendingLogins pendingLogins() {
         return new PendingLogins(List.of(new PendingLogin(new State("state-v1"),
                 new CodeVerifier("verifier-v1-" + "a".repeat(40)), URI.create("https://app.example/oauth/callback"),
@@ -70,7 +92,8 @@ class SerializedFormTest {
     /** Writes the resources this test reads; see the class comment. */
     public static void main(String[] args) throws IOException {
         Path folder = Path.of(args[0]);
-        Files.write(folder.resolve("token-set-v3.ser"), PendingLoginsTest.serialize(tokenSetV3()));
+        Files.write(folder.resolve("token-set-v4.ser"), PendingLoginsTest.serialize(tokenSetV4()));
+        Files.write(folder.resolve("pending-logins-v2.ser"), PendingLoginsTest.serialize(pendingLoginsV2()));
     }
 
     private static Object read(String resource) throws IOException, ClassNotFoundException {
@@ -138,13 +161,88 @@ class SerializedFormTest {
     }
 
     @Test
-    void writesTheSameBytesAsVersion3() throws Exception {
-        try (InputStream in = SerializedFormTest.class.getResourceAsStream("token-set-v3.ser")) {
+    void aTokenSetOfVersion3HasNoDpopKey() throws Exception {
+        assertTrue(((TokenSet) read("token-set-v3.ser")).dpopKey().isEmpty());
+        assertTrue(((TokenSet) read("token-set-v1.ser")).dpopKey().isEmpty());
+    }
+
+    @Test
+    void readsATokenSetWrittenByVersion4WithItsDpopKey() throws Exception {
+        TokenSet tokens = (TokenSet) read("token-set-v4.ser");
+
+        assertEquals(Optional.of(DPOP_KEY), tokens.dpopKey());
+        assertEquals(DPOP_KEY.thumbprint(), tokens.dpopKey().get().thumbprint());
+        assertEquals("DPoP", tokens.tokenType());
+        assertEquals("access-token-v4", tokens.accessToken());
+        assertEquals(Optional.of(new VerifiedUser("subject-v4", "alice", List.of("admin", "user"))), tokens.user());
+    }
+
+    @Test
+    void aRefreshOfAVersion4TokenSetKeepsItsKey() throws Exception {
+        TokenSet tokens = ((TokenSet) read("token-set-v4.ser")).refreshedBy(new TokenResponse("access-token-v5",
+                "DPoP", Optional.of(EXPIRY), Optional.empty(), Optional.empty(), Optional.empty()), RECEIVED);
+
+        assertEquals(Optional.of(DPOP_KEY), tokens.dpopKey());
+        assertEquals(Optional.of("refresh-token-v4"), tokens.refreshToken());
+    }
+
+    @Test
+    void writesTheSameBytesAsVersion4() throws Exception {
+        try (InputStream in = SerializedFormTest.class.getResourceAsStream("token-set-v4.ser")) {
             assertEquals(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1),
-                    new String(PendingLoginsTest.serialize(tokenSetV3()), java.nio.charset.StandardCharsets.ISO_8859_1),
+                    new String(PendingLoginsTest.serialize(tokenSetV4()), java.nio.charset.StandardCharsets.ISO_8859_1),
                     "TokenSet's serialized form changed: check that nodes of the versions before still read it, and"
-                    + " add a token-set-v4.ser");
+                    + " add a token-set-v5.ser");
         }
+    }
+
+    @Test
+    void readsPendingLoginsWrittenByVersion2WithTheirDpopKey() throws Exception {
+        PendingLogins pending = (PendingLogins) read("pending-logins-v2.ser");
+
+        PendingLogin login = pending.logins().get(0);
+        assertEquals(Optional.of(DPOP_KEY), login.dpop());
+        assertTrue(login.state().matches("state-v2"));
+        assertTrue(login.nonce().matches("nonce-v2"));
+    }
+
+    @Test
+    void pendingLoginsOfVersion1HaveNoDpopKey() throws Exception {
+        assertTrue(((PendingLogins) read("pending-logins-v1.ser")).logins().get(0).dpop().isEmpty());
+    }
+
+    @Test
+    void writesTheSamePendingLoginBytesAsVersion2() throws Exception {
+        try (InputStream in = SerializedFormTest.class.getResourceAsStream("pending-logins-v2.ser")) {
+            assertEquals(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1),
+                    new String(PendingLoginsTest.serialize(pendingLoginsV2()), java.nio.charset.StandardCharsets.ISO_8859_1),
+                    "PendingLogin's serialized form changed: check that nodes of the versions before still read it,"
+                    + " and add a pending-logins-v3.ser");
+        }
+    }
+
+    /** A DPoP-bound Keycloak session: the key pair adds about 120 bytes and stays under 4 KB. */
+    @Test
+    void aTypicalKeycloakTokenSetWithADpopKeySerializesUnder4KB() throws Exception {
+        TokenSet tokens = TokenSet.from(new TokenResponse(jwt(1300), "DPoP", Optional.of(EXPIRY),
+                Optional.of("openid profile email"), Optional.of(jwt(800)), Optional.of(jwt(1300))), "openid",
+                RECEIVED, new VerifiedUser(
+                        "7a0c4d4e-5f3b-4c2a-9d8e-1f2a3b4c5d6e", "alice",
+                        List.of("admin", "offline_access", "uma_authorization", "default-roles-pkce-example")),
+                DpopKey.generate());
+        TokenSet without = TokenSet.from(new TokenResponse(jwt(1300), "DPoP", Optional.of(EXPIRY),
+                Optional.of("openid profile email"), Optional.of(jwt(800)), Optional.of(jwt(1300))), "openid",
+                RECEIVED, new VerifiedUser(
+                        "7a0c4d4e-5f3b-4c2a-9d8e-1f2a3b4c5d6e", "alice",
+                        List.of("admin", "offline_access", "uma_authorization", "default-roles-pkce-example")));
+
+        int size = PendingLoginsTest.serialize(tokens).length;
+        int added = size - PendingLoginsTest.serialize(without).length;
+
+        System.out.println("SerializedFormTest: a Keycloak-sized TokenSet with a DPoP key serializes to " + size
+                + " bytes, " + added + " for the key");
+        assertTrue(size < 4096, size + " bytes");
+        assertTrue(added > DpopKey.ENCODED_LENGTH && added < 150, added + " bytes: the 96 and the array's header");
     }
 
     /**
