@@ -23,7 +23,15 @@ import java.util.Set;
  *
  * <p>{@link #toString()} never prints the token itself.
  *
- * <p>Related specifications: RFC 6749 §5.1 (access token response), RFC 6750 §2.1 (bearer token usage).
+ * <p>With {@code pkce.dpop=true} the token is DPoP-bound (RFC 9449): {@link #type()} is {@code DPoP}, and a request
+ * needs {@code Authorization: DPoP <token>} and a new proof in a {@code DPoP} header, which {@link #headersFor} gives:
+ * <pre>{@code
+ * HttpRequest.Builder request = HttpRequest.newBuilder(apiUri).GET();
+ * token.headersFor("GET", apiUri).forEach(request::header);
+ * }</pre>
+ *
+ * <p>Related specifications: RFC 6749 §5.1 (access token response), RFC 6750 §2.1 (bearer token usage), RFC 9449
+ * §7 (DPoP-bound tokens at a resource server).
  */
 public interface AccessToken {
 
@@ -43,7 +51,8 @@ public interface AccessToken {
     String value();
 
     /**
-     * The token type the authorization server gave (RFC 6749 §7.1), normally {@code Bearer}.
+     * The token type the authorization server gave (RFC 6749 §7.1): {@code Bearer}, or {@code DPoP} for a token bound
+     * to the login's DPoP key (RFC 9449 §5).
      *
      * @return the token type
      * @throws PkceFilterException when no token is present
@@ -75,7 +84,9 @@ public interface AccessToken {
     Map<String, Object> idTokenClaims();
 
     /**
-     * The value for an HTTP {@code Authorization} header: {@code "Bearer " + value()} (RFC 6750 §2.1).
+     * The value for an HTTP {@code Authorization} header: {@code "Bearer " + value()} (RFC 6750 §2.1), or
+     * {@code "DPoP " + value()} for a DPoP-bound token (RFC 9449 §7.1), which also needs a proof: use
+     * {@link #headersFor}.
      *
      * @return the header value
      * @throws PkceFilterException when no token is present
@@ -95,9 +106,44 @@ public interface AccessToken {
      * }</pre>
      *
      * @param target the URL the request goes to
-     * @return {@code "Bearer " + value()}
+     * @return {@code "Bearer " + value()}, or {@code "DPoP " + value()} for a DPoP-bound token
      * @throws PkceFilterException when {@code target}'s origin is not allowed (the message names it and
      *         {@code pkce.api-origins}), or when no token is present
      */
     String authorizationHeaderFor(URI target);
+
+    /**
+     * The headers that present this token on one request to {@code target}, when its origin is allowed as for
+     * {@link #authorizationHeaderFor(URI)}: {@code Authorization}, and for a DPoP-bound token a {@code DPoP} header
+     * with a new proof (RFC 9449 §4.2, §7.1) for this method and URL, with the token's hash ({@code ath}) and the
+     * latest nonce {@code target}'s origin gave. A proof is good for one request: ask again for every request.
+     *
+     * <pre>{@code
+     * HttpRequest.Builder request = HttpRequest.newBuilder(apiUri).POST(body);
+     * token.headersFor("POST", apiUri).forEach(request::header);
+     * }</pre>
+     *
+     * @param method the request's HTTP method, such as {@code GET}
+     * @param target the URL the request goes to
+     * @return header names and values, unmodifiable; a bearer token's holds {@code Authorization} only
+     * @throws PkceFilterException when {@code target}'s origin is not allowed, or when no token is present
+     */
+    default Map<String, String> headersFor(String method, URI target) {
+        return Map.of("Authorization", authorizationHeaderFor(target));
+    }
+
+    /**
+     * {@link #headersFor(String, URI)} for the one retry after a resource server's {@code 401} with
+     * {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} (RFC 9449 §9): the proof carries the nonce the server
+     * sent in its {@code DPoP-Nonce} header, which is remembered for that origin's next requests too.
+     *
+     * @param method the request's HTTP method
+     * @param target the URL the request goes to
+     * @param dpopNonce the value of the response's {@code DPoP-Nonce} header
+     * @return header names and values, unmodifiable
+     * @throws PkceFilterException when {@code target}'s origin is not allowed, or when no token is present
+     */
+    default Map<String, String> headersFor(String method, URI target, String dpopNonce) {
+        return headersFor(method, target);
+    }
 }

@@ -37,7 +37,7 @@ final class FurtherAccessToken implements AccessToken {
         } catch (RuntimeException e) { // no active request (a timer, a message), or its session was invalidated
             tokens = null;
         }
-        return new CurrentAccessToken(tokens, jsonb, client.apiOrigins());
+        return new CurrentAccessToken(tokens, jsonb, client.apiOrigins(), client.dpop());
     }
 
     @Override
@@ -78,6 +78,16 @@ final class FurtherAccessToken implements AccessToken {
     @Override
     public String authorizationHeaderFor(URI target) {
         return current().authorizationHeaderFor(target);
+    }
+
+    @Override
+    public Map<String, String> headersFor(String method, URI target) {
+        return current().headersFor(method, target);
+    }
+
+    @Override
+    public Map<String, String> headersFor(String method, URI target, String dpopNonce) {
+        return current().headersFor(method, target, dpopNonce);
     }
 
     @Override

@@ -36,7 +36,7 @@ public class PkceProducers {
     @RequestScoped
     AccessToken accessToken(HttpServletRequest request, ServletContext servletContext) {
         PkceContext context = PkceContext.of(servletContext);
-        return new CurrentAccessToken(tokens(request), context.jsonb(), context.apiOrigins());
+        return new CurrentAccessToken(tokens(request), context.jsonb(), context.apiOrigins(), context.signIn().dpop());
     }
 
     @Produces

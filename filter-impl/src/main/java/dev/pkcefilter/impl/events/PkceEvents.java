@@ -10,6 +10,7 @@ import dev.pkcefilter.event.LoginFailed;
 import dev.pkcefilter.event.LoginSucceeded;
 import dev.pkcefilter.event.RefreshFailed;
 import dev.pkcefilter.event.TokenRefreshed;
+import dev.pkcefilter.impl.protocol.DpopProofs;
 import dev.pkcefilter.impl.session.TokenSet;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.bind.Jsonb;
@@ -26,6 +27,7 @@ public final class PkceEvents {
     private final ApiOrigins apiOrigins;
     private final Consumer<Object> sink;
     private final Optional<String> client;
+    private final DpopProofs dpop;
 
     /** The default client's events to the application's CDI observers. */
     public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins) {
@@ -41,18 +43,32 @@ public final class PkceEvents {
      * @param client the further client ({@code pkce.clients}) the events are of, empty for the default client
      */
     public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Optional<String> client) {
-        this(jsonb, apiOrigins, PkceEvents::fireToCdi, client);
+        this(jsonb, apiOrigins, PkceEvents::fireToCdi, client, new DpopProofs(java.time.Clock.systemUTC(), jsonb));
+    }
+
+    /**
+     * @param client the further client ({@code pkce.clients}) the events are of, empty for the default client
+     * @param dpop the client's DPoP proofs, for the events' tokens (RFC 9449)
+     */
+    public PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Optional<String> client, DpopProofs dpop) {
+        this(jsonb, apiOrigins, PkceEvents::fireToCdi, client, dpop);
     }
 
     private PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Consumer<Object> sink, Optional<String> client) {
+        this(jsonb, apiOrigins, sink, client, new DpopProofs(java.time.Clock.systemUTC(), jsonb));
+    }
+
+    private PkceEvents(Jsonb jsonb, ApiOrigins apiOrigins, Consumer<Object> sink, Optional<String> client,
+                       DpopProofs dpop) {
         this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
         this.apiOrigins = Objects.requireNonNull(apiOrigins, "apiOrigins");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.client = Objects.requireNonNull(client, "client");
+        this.dpop = Objects.requireNonNull(dpop, "dpop");
     }
 
     public void loginSucceeded(TokenSet tokens) {
-        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins), client));
+        fire(new LoginSucceeded(new CurrentAccessToken(tokens, jsonb, apiOrigins, dpop), client));
     }
 
     public void loginFailed(int status, Optional<String> error, Optional<String> description, String reason) {
@@ -60,7 +76,7 @@ public final class PkceEvents {
     }
 
     public void tokenRefreshed(TokenSet tokens) {
-        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins), client));
+        fire(new TokenRefreshed(new CurrentAccessToken(tokens, jsonb, apiOrigins, dpop), client));
     }
 
     public void refreshFailed(boolean refused) {

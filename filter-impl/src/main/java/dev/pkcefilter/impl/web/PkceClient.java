@@ -82,7 +82,7 @@ public final class PkceClient {
         this.store = new SessionStore(config.timeouts().loginTimeout(), client);
         this.apiOrigins = new ApiOrigins(registered.apiOrigins(), config.server().issuer(),
                 () -> endpoints.get().userinfoEndpoint(), client);
-        this.events = new PkceEvents(jsonb, apiOrigins, name);
+        this.events = new PkceEvents(jsonb, apiOrigins, name, dpop);
         IdTokenValidator validator = new IdTokenValidator(new IssuerKeys(bounded, clock), registered.id(),
                 registered.secret(), config.identity(), clock);
         this.refresher = new TokenRefresher(new RefreshExchange(endpoints::get, tokenClient, validator,

@@ -33,6 +33,10 @@ import com.nimbusds.jose.jwk.ECKey;
 import org.junit.jupiter.api.io.TempDir;
 import dev.pkcefilter.impl.protocol.ClientSecret;
 import dev.pkcefilter.impl.protocol.CodeVerifier;
+import dev.pkcefilter.impl.protocol.DpopKey;
+import dev.pkcefilter.impl.protocol.DpopProofs;
+import dev.pkcefilter.impl.protocol.PushedAuthorizationRequest;
+import com.nimbusds.jose.util.Base64URL;
 import dev.pkcefilter.impl.protocol.EndSessionRequest;
 import dev.pkcefilter.impl.protocol.RefreshTokenGrant;
 import dev.pkcefilter.impl.protocol.RevocationRequest;
@@ -96,7 +100,20 @@ class SecretsNeverPrintTest {
         PendingLogins pending = PendingLogins.NONE.with(login, NOW, Duration.ofMinutes(10));
         Map<String, String> params = Map.of("pkce.issuer", "https://login.example.com", "pkce.client-id", "shop",
                 "pkce.client-secret", SECRET);
+        DpopKey dpopKey = DpopKey.generate();
+        String dpopD = Base64URL.encode(java.util.Arrays.copyOf(dpopKey.toBytes(), 32)).toString();
+        String dpopBytes = Base64.getEncoder().encodeToString(dpopKey.toBytes());
+        String dpopNonce = "rs-nonce-7d1f0c";
+        TokenResponse dpopResponse = new TokenResponse(ACCESS_TOKEN, "DPoP", Optional.of(NOW.plusSeconds(60)),
+                Optional.of("openid"), Optional.of(REFRESH_TOKEN), Optional.of(ID_TOKEN));
+        TokenSet dpopTokens = TokenSet.from(dpopResponse, "openid", NOW, null, dpopKey);
+        PendingLogin dpopLogin = new PendingLogin(STATE, VERIFIER, REDIRECT, "/app/?x=1", NOW, null, dpopKey);
         try (Jsonb jsonb = JsonbBuilder.create()) {
+            DpopProofs proofs = new DpopProofs(Clock.systemUTC(), jsonb);
+            CurrentAccessToken dpopCurrent = new CurrentAccessToken(dpopTokens, jsonb, new ApiOrigins(Optional.empty(),
+                    Optional.of(URI.create("https://login.example.com")), Optional::empty), proofs);
+            String proof = dpopCurrent.headersFor("GET", URI.create("https://login.example.com/api"), dpopNonce)
+                    .get("DPoP");
             CurrentAccessToken current = new CurrentAccessToken(tokens, jsonb, new ApiOrigins(Optional.empty(),
                     Optional.empty(), Optional::empty));
             List<Object> holders = List.of(
@@ -129,14 +146,26 @@ class SecretsNeverPrintTest {
                     ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null,
                             keyParams::get, Map.of())),
                     ConfigurationLoader.load(new ConfigSources(name -> Optional.empty(), name -> null,
-                            keyParams::get, Map.of())).client().authentication());
+                            keyParams::get, Map.of())).client().authentication(),
+                    dpopKey, Optional.of(dpopKey), dpopTokens, dpopTokens.dpopKey(), dpopLogin,
+                    PendingLogins.NONE.with(dpopLogin, NOW, Duration.ofMinutes(10)), proofs, dpopCurrent,
+                    new LoginSucceeded(dpopCurrent), dpopResponse,
+                    new TokenRequest(URI.create("https://login.example.com/token"),
+                            new RefreshTokenGrant(REFRESH_TOKEN), post, Optional.empty(), Optional.of(dpopKey)),
+                    new RevocationRequest(URI.create("https://login.example.com/revoke"), ACCESS_TOKEN,
+                            RevocationRequest.TokenTypeHint.ACCESS_TOKEN, post, Optional.of(dpopKey)),
+                    new PushedAuthorizationRequest(URI.create("https://login.example.com/par"),
+                            new AuthorizationRequest(URI.create("https://login.example.com/authorize"), "shop",
+                                    REDIRECT, "openid", STATE, VERIFIER.challenge(), Optional.empty(), Map.of()),
+                            post, Optional.of(dpopKey)));
 
             List<String> leaks = new ArrayList<>();
             for (Object holder : holders) {
                 String text = holder.toString();
                 for (String secret : List.of(ACCESS_TOKEN, REFRESH_TOKEN, ID_TOKEN, ID_TOKEN.split("\\.")[1], CODE,
                         VERIFIER.value(), VERIFIER.challenge(), STATE.value(), SECRET, JWT_SECRET, KEY_PASSWORD,
-                        privateKeyJwk, pkcs8.substring(pkcs8.length() - 40))) {
+                        privateKeyJwk, pkcs8.substring(pkcs8.length() - 40), dpopD, dpopBytes, dpopNonce, proof,
+                        proof.split("\\.")[2], dpopKey.thumbprint())) {
                     if (text.contains(secret) || text.contains(URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
                         leaks.add(holder.getClass().getSimpleName() + " shows a secret: " + text);
                     }
