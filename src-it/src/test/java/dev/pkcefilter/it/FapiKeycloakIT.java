@@ -50,13 +50,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * realm's client {@value KeycloakServer#FAPI_CLIENT_ID}, to which a realm client policy applies the profile
  * {@code fapi-2-dpop-loopback} (Keycloak's {@code fapi-2-dpop-security-profile} with http allowed on loopback
  * redirect URIs): pushed authorization requests (RFC 9126, {@code pkce.par=always}), {@code private_key_jwt}
- * (RFC 7523) with an ES256 key this test makes and registers at Keycloak, PKCE S256, the {@code iss} response
- * parameter, consent. A person signs in on Keycloak's login form and consent page in a real Chromium, the example
- * calls userinfo with the token, the token is refreshed, and the person signs out.
+ * (RFC 7523) with an ES256 key this test makes and registers at Keycloak, DPoP-bound tokens (RFC 9449,
+ * {@code pkce.dpop=true}), PKCE S256, the {@code iss} response parameter (RFC 9207), consent, PS256 ID tokens. A
+ * person signs in on Keycloak's login form and consent page in a real Chromium, the example calls Keycloak's
+ * userinfo with {@code Authorization: DPoP} and a proof (through {@code BearerTokenFilter}), the token is refreshed,
+ * and the person signs out: signed out of the application whatever Keycloak answers (under this profile Keycloak
+ * refuses to revoke the unbound refresh token and its end-session endpoint then answers 400: printed, not asserted).
  *
  * <p>Keycloak's refusals are proven with further clients of the same deployment that connect the same Keycloak
- * client wrongly: without PAR, with a client secret, and with a key Keycloak does not know under the registered
- * key's {@code kid}.
+ * client wrongly: without PAR, with a client secret, with a key Keycloak does not know under the registered key's
+ * {@code kid}, and without DPoP.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
