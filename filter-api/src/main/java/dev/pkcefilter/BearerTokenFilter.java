@@ -122,6 +122,10 @@ public class BearerTokenFilter implements ClientRequestFilter, ClientResponseFil
     /**
      * A resource server's nonce challenge to a call with this filter's DPoP proof (RFC 9449 §9): the call is sent
      * once more, with a proof that carries the nonce, and its answer replaces the first.
+     *
+     * @param request the call as it was sent
+     * @param response the resource server's answer, replaced by the retry's
+     * @throws IOException when the first answer's entity cannot be closed
      */
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) throws IOException {
@@ -193,8 +197,13 @@ public class BearerTokenFilter implements ClientRequestFilter, ClientResponseFil
                 : retry.method(request.getMethod());
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
         answer.getStringHeaders().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
-        InputStream entity = answer.hasEntity() ? answer.readEntity(InputStream.class)
-                : new ByteArrayInputStream(new byte[0]);
+        InputStream entity;
+        if (answer.hasEntity()) {
+            entity = answer.readEntity(InputStream.class); // the application reads and closes it
+        } else {
+            entity = new ByteArrayInputStream(new byte[0]);
+            answer.close();
+        }
         return new Resent(answer.getStatus(), headers, entity);
     }
 }

@@ -13,6 +13,7 @@ import dev.pkcefilter.impl.identity.IdTokenException;
 import dev.pkcefilter.impl.identity.LoginIdentity;
 import dev.pkcefilter.impl.protocol.AuthorizationCodeGrant;
 import dev.pkcefilter.impl.protocol.Discovery;
+import dev.pkcefilter.impl.protocol.DpopKey;
 import dev.pkcefilter.impl.protocol.ProviderMetadata;
 import dev.pkcefilter.impl.protocol.RemoteText;
 import dev.pkcefilter.impl.protocol.TokenEndpointException;
@@ -153,9 +154,10 @@ final class CallbackHandler {
             return;
         }
         // 4. the code for tokens, with the verifier (RFC 7636 §4.5) and the identical redirect_uri (§4.1.3)
+        Optional<DpopKey> dpopKey = login.dpop();
         TokenRequest tokenRequest = new TokenRequest(metadata.tokenEndpoint(),
                 new AuthorizationCodeGrant(code, login.redirectUri(), login.verifier()),
-                config.client().authentication(), config.client().audience(), login.dpop()); // RFC 9449 §5
+                config.client().authentication(), config.client().audience(), dpopKey); // RFC 9449 §5
         TokenResponse tokens;
         try {
             tokens = tokenClient.send(tokenRequest);
@@ -184,7 +186,7 @@ final class CallbackHandler {
         // userinfo answer when asked for (§5.3)
         VerifiedUser user;
         try {
-            user = identity.of(tokens, metadata, login.sentNonce(), login.dpop()).orElse(null);
+            user = identity.of(tokens, metadata, login.sentNonce(), dpopKey).orElse(null);
         } catch (IdTokenException e) {
             LOG.log(Level.WARNING, e.getMessage() + "; the sign-in is refused");
             if (e.failure() == IdTokenException.Failure.UNAVAILABLE) {
@@ -201,7 +203,7 @@ final class CallbackHandler {
         // 7. a new session id against session fixation (RFC 9700 §4.7 via OWASP), or a fresh session for another
         // person, then the tokens; a further client's connection only adds its tokens (with a new session id too:
         // an attacker who fixed the id would otherwise use the victim's connected account)
-        TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now, user, login.dpop().orElse(null));
+        TokenSet tokenSet = TokenSet.from(tokens, config.client().scope(), now, user, dpopKey.orElse(null));
         if (name.isEmpty()) {
             signIn.signIn(request, session, tokenSet);
         } else {

@@ -39,7 +39,7 @@ import dev.pkcefilter.impl.protocol.TokenResponse;
  * which added {@code user} (a {@link VerifiedUser}; an older form reads as {@code null}, no user).
  * {@code token-set-v4.ser} holds the form that added {@code dpopKey} (the login's DPoP key pair as 96 bytes,
  * RFC 9449; an older form reads as {@code null}, no key), and {@code pending-logins-v2.ser} the pending logins whose
- * {@link PendingLogin} added the component {@code dpopKey} (a {@code DpopKey}; an older form reads as {@code null}).
+ * {@link PendingLogin} added the component {@code dpopKey} (the same 96 bytes; an older form reads as {@code null}).
  * Each was written by {@link #main} with the classes of its version.
  */
 class SerializedFormTest {
@@ -204,6 +204,16 @@ class SerializedFormTest {
         assertEquals(Optional.of(DPOP_KEY), login.dpop());
         assertTrue(login.state().matches("state-v2"));
         assertTrue(login.nonce().matches("nonce-v2"));
+    }
+
+    /** A node of the version before has no DpopKey class: the form holds the key's bytes only, which it ignores. */
+    @Test
+    void pendingLoginsWithADpopKeyNameNoClassAnOlderNodeLacks() throws Exception {
+        String form = new String(PendingLoginsTest.serialize(pendingLoginsV2()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String tokens = new String(PendingLoginsTest.serialize(tokenSetV4()), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertFalse(form.contains("DpopKey"), form);
+        assertFalse(tokens.contains("DpopKey"), tokens);
     }
 
     @Test
