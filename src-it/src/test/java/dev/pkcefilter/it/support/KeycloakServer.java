@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,12 @@ public final class KeycloakServer {
     public static final String PARTNER_REALM = "partner";
     /** The partner realm's client, which the example uses as its further client {@code partner}. */
     public static final String PARTNER_CLIENT_ID = "pkce-partner";
+    /**
+     * The realm's FAPI 2.0 client (confidential, {@code private_key_jwt}, PAR required, DPoP-bound tokens, consent),
+     * to which the realm's client policy applies the profile {@code fapi-2-dpop-loopback}. It has no key in the realm
+     * file: a test registers its own with {@link #registerClientKeys}.
+     */
+    public static final String FAPI_CLIENT_ID = "pkce-fapi";
 
     /** HTTP port of the test instance, system property {@code it.keycloak.port} (the demo's is 8180). */
     public static final int TEST_HTTP_PORT = Integer.getInteger("it.keycloak.port", 18180);
@@ -164,7 +172,41 @@ public final class KeycloakServer {
         admin("DELETE", "/admin/realms/" + REALM + "/components/" + id, null);
     }
 
+    /**
+     * Gives a client of the realm these public keys (a JWK Set, each key with {@code "use":"sig"}), as the admin
+     * console's Keys tab does ("Import key", format "JSON Web Key Set"): the client then accepts client assertions
+     * signed by the matching private keys, found by their {@code kid}. This endpoint ({@code …/certificates/
+     * jwt.credential/upload-certificate}) runs no client policy, unlike a client update ({@code PUT}), which the
+     * FAPI profile would refuse for the realm's {@code http} redirect URIs. Keycloak sets {@code use.jwks.string=true}
+     * and {@code jwks.string}.
+     */
+    public void registerClientKeys(String clientId, String jwks) {
+        HttpResponse<String> clients = admin("GET", "/admin/realms/" + REALM + "/clients?clientId="
+                + URLEncoder.encode(clientId, StandardCharsets.UTF_8), null);
+        if (clients.statusCode() != 200 || !clients.body().contains("\"clientId\":\"" + clientId + "\"")) {
+            throw new IllegalStateException("Keycloak has no client " + clientId + " in " + REALM + ": "
+                    + clients.statusCode() + " (started before the realm file had it? stop that Keycloak)");
+        }
+        String id = jsonString(clients.body(), "id");
+        String boundary = "pkce-" + Long.toHexString(System.nanoTime());
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"keystoreFormat\"\r\n\r\n"
+                + "JSON Web Key Set\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"jwks.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + jwks + "\r\n"
+                + "--" + boundary + "--\r\n";
+        HttpResponse<String> uploaded = admin("POST", "/admin/realms/" + REALM + "/clients/" + id
+                + "/certificates/jwt.credential/upload-certificate", body, "multipart/form-data; boundary=" + boundary);
+        if (uploaded.statusCode() != 200) {
+            throw new IllegalStateException("Keycloak did not take the keys of " + clientId + ": "
+                    + uploaded.statusCode() + " " + uploaded.body());
+        }
+    }
+
     private HttpResponse<String> admin(String method, String path, String json) {
+        return admin(method, path, json, "application/json");
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body, String contentType) {
         HttpClient http = HttpClient.newHttpClient();
         try {
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(baseUrl()
@@ -179,9 +221,9 @@ public final class KeycloakServer {
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                     .header("Authorization", "Bearer " + jsonString(token.body(), "access_token"))
-                    .header("Content-Type", "application/json")
-                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(json));
+                    .header("Content-Type", contentType)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
